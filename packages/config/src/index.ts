@@ -1,0 +1,53 @@
+import { hostname } from 'node:os';
+import { z } from 'zod';
+
+/** Raised at start-up when configuration is invalid; the message names every bad key. */
+export class ConfigError extends Error {
+  readonly code = 'config_invalid';
+  constructor(readonly issues: string[]) {
+    super(`invalid configuration:\n  ${issues.join('\n  ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Parses `env` with a zod object schema whose keys are environment variable names. */
+export function parseEnv<S extends z.ZodRawShape>(shape: S, env: Env = process.env): z.infer<z.ZodObject<S>> {
+  const result = z.object(shape).safeParse(env);
+  if (result.success) return result.data;
+  throw new ConfigError(
+    result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`),
+  );
+}
+
+const list = z
+  .string()
+  .transform((value) => value.split(',').map((item) => item.trim()).filter(Boolean))
+  .pipe(z.array(z.string().regex(/^[^:\s]+:\d+$/, 'expected host:port')).min(1));
+
+const port = z.coerce.number().int().min(0).max(65535);
+
+/** Settings every Herald process shares: where the infrastructure is and how to name things. */
+export const commonShape = {
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  KAFKA_BROKERS: list.default(['127.0.0.1:9092']),
+  SCHEMA_REGISTRY_URL: z.url().default('http://127.0.0.1:8081/apis/ccompat/v7'),
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'expected a postgres:// URL').default('postgres://postgres@127.0.0.1:5432/herald'),
+  HERALD_TOPIC_PREFIX: z.string().regex(/^[a-zA-Z0-9._-]*$/, 'letters, digits, dot, dash, underscore').default(''),
+  HERALD_PARTITIONS: z.coerce.number().int().min(1).max(1000).default(6),
+  HERALD_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  HERALD_INSTANCE_ID: z.string().regex(/^[a-zA-Z0-9._-]+$/).default(hostname().replace(/[^a-zA-Z0-9._-]/g, '-')),
+  HERALD_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(15000),
+};
+
+export const portSchema = port;
+export { z };
+
+/** Parsed common settings. */
+export type CommonConfig = z.infer<z.ZodObject<typeof commonShape>>;
+
+/** Loads just the common settings. */
+export function loadCommonConfig(env: Env = process.env): CommonConfig {
+  return parseEnv(commonShape, env);
+}

@@ -1,0 +1,50 @@
+import type { EventType } from './types.generated.js';
+import { fullName } from './schemas.js';
+
+/** Every topic Herald owns, named under an optional prefix (tests and tenants of a shared cluster). */
+export interface Topics {
+  requested: string;
+  dispatchExpress: string;
+  dispatchNormal: string;
+  events: string;
+  dlq: string;
+}
+
+/** Topic names under `prefix` (empty in production: `herald.message.*`). */
+export function topics(prefix = ''): Topics {
+  const name = (suffix: string) => `${prefix}herald.message.${suffix}`;
+  return {
+    requested: name('requested'),
+    dispatchExpress: name('dispatch.express'),
+    dispatchNormal: name('dispatch.normal'),
+    events: name('events'),
+    dlq: name('dlq'),
+  };
+}
+
+/** The topic an event of `type` is written to (MessageRouted goes to the lane named by `priority`). */
+export function topicFor(all: Topics, type: EventType, priority: 'normal' | 'express' = 'normal'): string {
+  switch (type) {
+    case 'MessageAccepted':
+      return all.requested;
+    case 'MessageRouted':
+      return priority === 'express' ? all.dispatchExpress : all.dispatchNormal;
+    case 'MessageSent':
+    case 'MessageDelivered':
+    case 'MessageUndelivered':
+    case 'MessageFailed':
+      return all.events;
+    default: {
+      const exhaustive: never = type;
+      throw new Error(`unknown event type ${String(exhaustive)}`);
+    }
+  }
+}
+
+/**
+ * Registry subject of an event type on a topic. Several event types share the events topic, so
+ * subjects follow Confluent's TopicRecordNameStrategy: `<topic>-<record full name>`.
+ */
+export function subjectFor(topic: string, type: EventType): string {
+  return `${topic}-${fullName(type)}`;
+}

@@ -1,0 +1,63 @@
+import { serve } from '@hono/node-server';
+import type { ServerType } from '@hono/node-server';
+import { Hono } from 'hono';
+import type { Registry } from 'prom-client';
+
+/** Outcome of one readiness check (Kafka, registry, Postgres, consumer assignment...). */
+export interface ReadinessCheck {
+  name: string;
+  ok: boolean;
+  detail?: string;
+}
+
+export type ReadinessProbe = () => Promise<ReadinessCheck[]>;
+
+/** Adds /healthz (process up), /readyz (dependencies) and /metrics (Prometheus) to `app`. */
+export function mountOpsRoutes(app: Hono, registry: Registry, ready: ReadinessProbe): Hono {
+  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  app.get('/readyz', async (c) => {
+    const checks = await ready().catch((error: unknown) => [
+      { name: 'readiness', ok: false, detail: error instanceof Error ? error.message : String(error) },
+    ]);
+    const ok = checks.every((check) => check.ok);
+    return c.json({ status: ok ? 'ready' : 'not_ready', checks }, ok ? 200 : 503);
+  });
+  app.get('/metrics', async (c) => {
+    c.header('Content-Type', registry.contentType);
+    return c.body(await registry.metrics());
+  });
+  return app;
+}
+
+/** Serves the ops routes on their own port, for apps that have no public HTTP API. */
+export async function startOpsServer(options: {
+  port: number;
+  host?: string;
+  registry: Registry;
+  ready: ReadinessProbe;
+}): Promise<{ port: number; close: () => Promise<void> }> {
+  const app = mountOpsRoutes(new Hono(), options.registry, options.ready);
+  return listen(app, options.port, options.host ?? '127.0.0.1');
+}
+
+/** Starts `app` on host:port and resolves with the bound port once listening. */
+export function listen(
+  app: Hono,
+  port: number,
+  host: string,
+): Promise<{ port: number; server: ServerType; close: () => Promise<void> }> {
+  return new Promise((resolve, reject) => {
+    const server = serve({ fetch: app.fetch, port, hostname: host }, (info) => {
+      resolve({
+        port: info.port,
+        server,
+        close: () =>
+          new Promise<void>((done, fail) => {
+            server.close((error) => (error ? fail(error) : done()));
+            if ('closeIdleConnections' in server) server.closeIdleConnections();
+          }),
+      });
+    });
+    server.once('error', reject);
+  });
+}
