@@ -1,0 +1,195 @@
+import type { Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
+import type { Logger } from '@herald/telemetry';
+import type { OutgoingRecord } from './batching-producer.js';
+import { createTransactionalProducer } from './client.js';
+import type { DecodedRecord, PoisonRecord } from './records.js';
+import { deadLetter, decodeBatch, nextOffset } from './records.js';
+import type { SchemaCatalog } from './schema-catalog.js';
+
+/** One partition's decoded batch. */
+export interface PartitionBatch {
+  topic: string;
+  partition: number;
+  records: DecodedRecord[];
+  poison: PoisonRecord[];
+  /** Offset of the last record in the batch, decoded or not. */
+  lastOffset: string;
+}
+
+/** A running consumer group member. */
+export interface RunningConsumer {
+  /** True once the member has joined its group and holds an assignment (possibly empty). */
+  readonly joined: boolean;
+  /** Stops fetching, lets the batch in hand finish, commits, and leaves the group. */
+  stop(): Promise<void>;
+}
+
+interface BaseOptions {
+  kafka: Kafka;
+  groupId: string;
+  topics: string[];
+  catalog: SchemaCatalog;
+  log: Logger;
+  /** Partitions processed at once; about the core count, never more than the partitions. */
+  concurrency: number;
+  fromBeginning?: boolean;
+}
+
+async function startConsumer(
+  options: BaseOptions,
+  eachBatch: (payload: EachBatchPayload) => Promise<void>,
+  onJoin?: (consumer: Consumer, assignment: Record<string, number[]>) => Promise<void>,
+): Promise<{ consumer: Consumer; state: { joined: boolean } }> {
+  const consumer = options.kafka.consumer({
+    groupId: options.groupId,
+    sessionTimeout: 30000,
+    heartbeatInterval: 3000,
+    maxWaitTimeInMs: 100,
+    readUncommitted: false,
+  });
+  const state = { joined: false };
+  consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+    state.joined = true;
+    options.log.info({ group: options.groupId, assignment: payload.memberAssignment }, 'joined consumer group');
+    onJoin?.(consumer, payload.memberAssignment).catch((error: unknown) =>
+      options.log.error({ err: error }, 'seeking to stored offsets failed'),
+    );
+  });
+  consumer.on(consumer.events.CRASH, ({ payload }) =>
+    options.log.error({ err: payload.error, restart: payload.restart }, 'consumer crashed'),
+  );
+  await consumer.connect();
+  await consumer.subscribe({ topics: options.topics, fromBeginning: options.fromBeginning ?? true });
+  await consumer.run({
+    autoCommit: false,
+    eachBatchAutoResolve: false,
+    partitionsConsumedConcurrently: options.concurrency,
+    eachBatch,
+  });
+  return { consumer, state };
+}
+
+/**
+ * A consumer whose handler stores its own progress (the projector writes rows and offsets in one
+ * Postgres transaction). After the handler returns, the offset is also committed to Kafka; the
+ * handler's store stays the source of truth and is sought to on every assignment.
+ */
+export async function startStoredOffsetConsumer(
+  options: BaseOptions & {
+    handle: (batch: PartitionBatch) => Promise<void>;
+    storedOffsets: (assignment: Record<string, number[]>) => Promise<{ topic: string; partition: number; offset: string }[]>;
+  },
+): Promise<RunningConsumer> {
+  const { consumer, state } = await startConsumer(
+    options,
+    async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+      if (batch.isEmpty() || !isRunning() || isStale()) return;
+      const decoded = await decodeBatch(options.catalog, batch);
+      await options.handle({ topic: batch.topic, partition: batch.partition, ...decoded, lastOffset: batch.lastOffset() });
+      resolveOffset(batch.lastOffset());
+      await consumer
+        .commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: nextOffset(batch.lastOffset()) }])
+        .catch((error: unknown) => options.log.warn({ err: error }, 'kafka offset commit failed; stored offsets rule'));
+      await heartbeat();
+    },
+    async (running, assignment) => {
+      for (const { topic, partition, offset } of await options.storedOffsets(assignment)) {
+        running.seek({ topic, partition, offset });
+      }
+    },
+  );
+  return {
+    get joined() {
+      return state.joined;
+    },
+    stop: () => consumer.disconnect(),
+  };
+}
+
+/** Context of one transactional batch, for processors that need the coordinates. */
+export interface ProcessContext {
+  topic: string;
+  partition: number;
+  heartbeat: () => Promise<void>;
+}
+
+/**
+ * Consume-transform-produce with Kafka transactions: the records a batch produces and the batch's
+ * offsets commit atomically, so a crash replays the batch without exposing duplicates to
+ * read_committed consumers. Poison records are dead-lettered inside the same transaction.
+ */
+export async function startTransactionalProcessor(
+  options: BaseOptions & {
+    instanceId: string;
+    dlqTopic: string;
+    process: (records: DecodedRecord[], context: ProcessContext) => Promise<OutgoingRecord[]>;
+  },
+): Promise<RunningConsumer> {
+  const producers: Producer[] = [];
+  for (let slot = 0; slot < options.concurrency; slot++) {
+    const producer = createTransactionalProducer(options.kafka, `${options.groupId}-${options.instanceId}-${slot}`);
+    await producer.connect();
+    producers.push(producer);
+  }
+  const free = [...producers];
+  const { consumer, state } = await startConsumer(options, async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+    if (batch.isEmpty() || !isRunning() || isStale()) return;
+    const { records, poison } = await decodeBatch(options.catalog, batch);
+    for (const bad of poison) options.log.warn({ code: bad.error.code, topic: bad.topic, offset: bad.offset }, 'poison record dead-lettered');
+    const outgoing = [
+      ...poison.map((bad) => deadLetter(options.dlqTopic, bad, options.groupId)),
+      ...(await options.process(records, { topic: batch.topic, partition: batch.partition, heartbeat })),
+    ];
+    const producer = free.pop();
+    if (!producer) throw new Error('no free transactional producer: concurrency exceeds the pool');
+    try {
+      await commitTransaction(producer, outgoing, options.groupId, batch.topic, batch.partition, batch.lastOffset());
+    } finally {
+      free.push(producer);
+    }
+    resolveOffset(batch.lastOffset());
+    await heartbeat();
+  });
+  return {
+    get joined() {
+      return state.joined;
+    },
+    stop: async () => {
+      await consumer.disconnect();
+      await Promise.all(producers.map((producer) => producer.disconnect()));
+    },
+  };
+}
+
+async function commitTransaction(
+  producer: Producer,
+  outgoing: OutgoingRecord[],
+  groupId: string,
+  topic: string,
+  partition: number,
+  lastOffset: string,
+): Promise<void> {
+  const transaction = await producer.transaction();
+  try {
+    if (outgoing.length > 0) {
+      const byTopic = new Map<string, OutgoingRecord[]>();
+      for (const record of outgoing) {
+        const list = byTopic.get(record.topic) ?? [];
+        list.push(record);
+        byTopic.set(record.topic, list);
+      }
+      await transaction.sendBatch({
+        acks: -1,
+        topicMessages: [...byTopic].map(([name, messages]) => ({ topic: name, messages })),
+      });
+    }
+    await transaction.sendOffsets({
+      consumerGroupId: groupId,
+      topics: [{ topic, partitions: [{ partition, offset: nextOffset(lastOffset) }] }],
+    });
+    await transaction.commit();
+  } catch (error) {
+    await transaction.abort().catch(() => undefined);
+    throw error;
+  }
+}

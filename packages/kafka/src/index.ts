@@ -1,0 +1,14 @@
+export { createKafka, createIdempotentProducer, createTransactionalProducer } from './client.js';
+export { BatchingProducer } from './batching-producer.js';
+export type { OutgoingRecord, BatchingProducerOptions } from './batching-producer.js';
+export { SchemaCatalog } from './schema-catalog.js';
+export type { WriterSchema } from './schema-catalog.js';
+export { encodeEvent, decodeEvent } from './serde.js';
+export { HeraldKafkaError } from './errors.js';
+export type { KafkaErrorCode } from './errors.js';
+export { ensureTopics } from './topics-admin.js';
+export type { TopicSpec } from './topics-admin.js';
+export { decodeBatch, deadLetter, eventHeaders, nextOffset } from './records.js';
+export type { DecodedRecord, PoisonRecord } from './records.js';
+export { startStoredOffsetConsumer, startTransactionalProcessor } from './consumer.js';
+export type { PartitionBatch, RunningConsumer, ProcessContext } from './consumer.js';

@@ -1,0 +1,12 @@
+export { createPool, inTransaction } from './pool.js';
+export type { Pool, PoolClient } from './pool.js';
+export { migrate, loadMigrations } from './migrate.js';
+export type { Migration } from './migrate.js';
+export { readOffsets, lockOffset, storeOffset } from './offsets.js';
+export type { StoredOffset } from './offsets.js';
+export { appendEvents, storedEventIds } from './append-events.js';
+export type { NewStoredEvent } from './append-events.js';
+export { lockMessages, saveMessages, findMessage } from './messages.js';
+export type { StoredMessage } from './messages.js';
+export { generateApiKey, ensureTenant, addApiKey, authenticateApiKey } from './tenants.js';
+export type { KeyOwner } from './tenants.js';

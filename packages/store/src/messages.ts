@@ -1,0 +1,124 @@
+import type { MessageState, MessageStatus } from '@herald/domain';
+import type { Pool, PoolClient } from './pool.js';
+
+/** A message's state plus how many events its stream holds. */
+export interface StoredMessage {
+  state: MessageState;
+  version: number;
+}
+
+interface MessageRow {
+  id: string;
+  tenant_id: string;
+  channel: MessageState['channel'];
+  recipient: string;
+  sender: string | null;
+  body: string | null;
+  priority: MessageState['priority'];
+  client_reference: string | null;
+  callback_url: string | null;
+  metadata: Record<string, string> | null;
+  status: MessageStatus;
+  provider_id: string | null;
+  provider_message_id: string | null;
+  error_code: string | null;
+  error_message: string | null;
+  attempts: number;
+  status_times: Partial<Record<MessageStatus, number>>;
+  version: number;
+  created_at: Date | null;
+  updated_at: Date;
+}
+
+function toStored(row: MessageRow): StoredMessage {
+  return {
+    version: row.version,
+    state: {
+      id: row.id,
+      tenantId: row.tenant_id,
+      channel: row.channel,
+      to: row.recipient,
+      from: row.sender,
+      text: row.body,
+      priority: row.priority,
+      clientReference: row.client_reference,
+      callbackUrl: row.callback_url,
+      metadata: row.metadata,
+      status: row.status,
+      providerId: row.provider_id,
+      providerMessageId: row.provider_message_id,
+      errorCode: row.error_code,
+      errorMessage: row.error_message,
+      attempts: row.attempts,
+      createdAt: row.created_at ? row.created_at.getTime() : null,
+      updatedAt: row.updated_at.getTime(),
+      statusTimes: row.status_times,
+    },
+  };
+}
+
+/**
+ * Serialises writers of the given messages for the rest of the transaction (advisory locks taken
+ * in id order, so two batches never deadlock) and returns their current states.
+ */
+export async function lockMessages(client: PoolClient, ids: string[]): Promise<Map<string, StoredMessage>> {
+  const sorted = [...new Set(ids)].sort();
+  if (sorted.length === 0) return new Map();
+  await client.query(
+    `SELECT pg_advisory_xact_lock(hashtextextended(id, 4242)) FROM (SELECT unnest($1::text[]) AS id ORDER BY 1) AS ids`,
+    [sorted],
+  );
+  const { rows } = await client.query<MessageRow>('SELECT * FROM messages WHERE id = ANY($1::uuid[])', [sorted]);
+  return new Map(rows.map((row) => [row.id, toStored(row)]));
+}
+
+/** Upserts message states in one set-based statement. */
+export async function saveMessages(client: PoolClient, messages: StoredMessage[]): Promise<void> {
+  if (messages.length === 0) return;
+  const column = <T>(pick: (state: MessageState) => T) => messages.map(({ state }) => pick(state));
+  await client.query(
+    `INSERT INTO messages (id, tenant_id, channel, recipient, sender, body, priority, client_reference, callback_url,
+                           metadata, status, provider_id, provider_message_id, error_code, error_message, attempts,
+                           status_times, version, created_at, updated_at)
+     SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+                          $9::text[], $10::jsonb[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[],
+                          $16::int[], $17::jsonb[], $18::int[], $19::timestamptz[], $20::timestamptz[])
+     ON CONFLICT (id) DO UPDATE SET
+       tenant_id = EXCLUDED.tenant_id, channel = EXCLUDED.channel, recipient = EXCLUDED.recipient,
+       sender = EXCLUDED.sender, body = EXCLUDED.body, priority = EXCLUDED.priority,
+       client_reference = EXCLUDED.client_reference, callback_url = EXCLUDED.callback_url,
+       metadata = EXCLUDED.metadata, status = EXCLUDED.status, provider_id = EXCLUDED.provider_id,
+       provider_message_id = EXCLUDED.provider_message_id, error_code = EXCLUDED.error_code,
+       error_message = EXCLUDED.error_message, attempts = EXCLUDED.attempts, status_times = EXCLUDED.status_times,
+       version = EXCLUDED.version, created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at`,
+    [
+      column((s) => s.id),
+      column((s) => s.tenantId),
+      column((s) => s.channel),
+      column((s) => s.to),
+      column((s) => s.from),
+      column((s) => s.text),
+      column((s) => s.priority),
+      column((s) => s.clientReference),
+      column((s) => s.callbackUrl),
+      column((s) => (s.metadata ? JSON.stringify(s.metadata) : null)),
+      column((s) => s.status),
+      column((s) => s.providerId),
+      column((s) => s.providerMessageId),
+      column((s) => s.errorCode),
+      column((s) => s.errorMessage),
+      column((s) => s.attempts),
+      column((s) => JSON.stringify(s.statusTimes)),
+      messages.map((m) => m.version),
+      column((s) => (s.createdAt === null ? null : new Date(s.createdAt))),
+      column((s) => new Date(s.updatedAt)),
+    ],
+  );
+}
+
+/** One tenant's message, or null when it does not exist or belongs to someone else. */
+export async function findMessage(pool: Pool, tenantId: string, id: string): Promise<MessageState | null> {
+  const { rows } = await pool.query<MessageRow>('SELECT * FROM messages WHERE id = $1 AND tenant_id = $2', [id, tenantId]);
+  const row = rows[0];
+  return row ? toStored(row).state : null;
+}

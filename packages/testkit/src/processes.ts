@@ -1,0 +1,67 @@
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { waitFor } from './wait.js';
+
+/** The repository root, from this file's location. */
+export const repoRoot = join(import.meta.dirname, '..', '..', '..');
+
+/** A Herald app running as its own process, as in production. */
+export interface AppProcess {
+  name: string;
+  child: ChildProcess;
+  /** Everything the process printed so far (JSON log lines). */
+  output: () => string;
+  /** Resolves when the process exits, with its code or signal. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** SIGTERM, then SIGKILL if it has not exited within `graceMs`. */
+  stop: (graceMs?: number) => Promise<void>;
+  kill: () => Promise<void>;
+}
+
+/** Starts `apps/<app>/src/main.ts` with `env` layered over this process's environment. */
+export function startApp(app: string, env: Record<string, string>): AppProcess {
+  const child = spawn(
+    process.execPath,
+    ['--conditions=herald-source', '--import', 'tsx', join(repoRoot, 'apps', app, 'src', 'main.ts')],
+    { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  const signal = async (sig: NodeJS.Signals, graceMs: number) => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill(sig);
+    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    await exited;
+    clearTimeout(timer);
+  };
+  return {
+    name: app,
+    child,
+    output: () => output,
+    exited,
+    stop: (graceMs = 20000) => signal('SIGTERM', graceMs),
+    kill: () => signal('SIGKILL', 0),
+  };
+}
+
+/** Waits until an app answers 200 on its readiness URL; fails early with its output if it exits. */
+export async function waitUntilReady(app: AppProcess, readyUrl: string, timeoutMs = 60000): Promise<void> {
+  let exited = false;
+  void app.exited.then(() => (exited = true));
+  await waitFor(
+    `${app.name} to be ready at ${readyUrl}`,
+    async () => {
+      if (exited) throw new Error(`${app.name} exited during start-up:\n${app.output().slice(-4000)}`);
+      const response = await fetch(readyUrl, { signal: AbortSignal.timeout(2000) });
+      return response.ok;
+    },
+    { timeoutMs, intervalMs: 200 },
+  ).catch((error: unknown) => {
+    throw new Error(`${error instanceof Error ? error.message : String(error)}\n--- ${app.name} output ---\n${app.output().slice(-4000)}`);
+  });
+}
