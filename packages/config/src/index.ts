@@ -1,14 +1,11 @@
 import { hostname } from 'node:os';
+import { join } from 'node:path';
 import { z } from 'zod';
+import { ConfigError } from './errors.js';
 
-/** Raised at start-up when configuration is invalid; the message names every bad key. */
-export class ConfigError extends Error {
-  readonly code = 'config_invalid';
-  constructor(readonly issues: string[]) {
-    super(`invalid configuration:\n  ${issues.join('\n  ')}`);
-    this.name = 'ConfigError';
-  }
-}
+export { ConfigError } from './errors.js';
+export { loadProviders } from './providers.js';
+export type { ProviderConfig } from './providers.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -20,6 +17,9 @@ export function parseEnv<S extends z.ZodRawShape>(shape: S, env: Env = process.e
     result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`),
   );
 }
+
+/** The development providers file, at the repository root. */
+export const DEFAULT_PROVIDERS_FILE = join(import.meta.dirname, '..', '..', '..', 'config', 'providers.dev.json');
 
 const list = z
   .string()
@@ -38,6 +38,7 @@ export const commonShape = {
   HERALD_PARTITIONS: z.coerce.number().int().min(1).max(1000).default(6),
   HERALD_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   HERALD_INSTANCE_ID: z.string().regex(/^[a-zA-Z0-9._-]+$/).default(hostname().replace(/[^a-zA-Z0-9._-]/g, '-')),
+  HERALD_PROVIDERS_FILE: z.string().default(DEFAULT_PROVIDERS_FILE),
   HERALD_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(15000),
 };
 

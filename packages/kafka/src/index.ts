@@ -12,3 +12,4 @@ export { decodeBatch, deadLetter, eventHeaders, nextOffset } from './records.js'
 export type { DecodedRecord, PoisonRecord } from './records.js';
 export { startStoredOffsetConsumer, startTransactionalProcessor } from './consumer.js';
 export type { PartitionBatch, RunningConsumer, ProcessContext } from './consumer.js';
+export { derivedEventId } from './ids.js';

@@ -1,0 +1,64 @@
+import { startStoredOffsetConsumer } from '@herald/kafka';
+import { bootService, runService } from '@herald/service';
+import { createPool, migrate, readOffsets } from '@herald/store';
+import { Counter, Histogram, startOpsServer } from '@herald/telemetry';
+import { loadProjectorConfig } from './config.js';
+import { projectBatch } from './project-batch.js';
+
+runService('projector', 15000, async () => {
+  const config = loadProjectorConfig();
+  const service = await bootService('projector', config, []);
+  const { log, metrics, topics } = service;
+  const pool = createPool(config.DATABASE_URL, config.HERALD_PROJECTOR_CONCURRENCY + 2);
+  const applied = await migrate(pool);
+  if (applied.length > 0) log.info({ migrations: applied }, 'database migrated');
+
+  const groupId = `${config.HERALD_TOPIC_PREFIX}herald-projector`;
+  const projected = new Counter({ name: 'herald_projector_events_total', help: 'Events applied to read models', labelNames: ['topic', 'outcome'], registers: [metrics] });
+  const poisoned = new Counter({ name: 'herald_projector_poison_records_total', help: 'Undecodable records skipped', labelNames: ['topic', 'code'], registers: [metrics] });
+  const batchSeconds = new Histogram({ name: 'herald_projector_batch_seconds', help: 'Duration of one projection transaction', registers: [metrics] });
+
+  const consumer = await startStoredOffsetConsumer({
+    kafka: service.kafka,
+    groupId,
+    topics: [topics.requested, topics.dispatchExpress, topics.dispatchNormal, topics.events],
+    catalog: service.catalog,
+    log,
+    concurrency: config.HERALD_PROJECTOR_CONCURRENCY,
+    storedOffsets: (assignment) => readOffsets(pool, groupId, assignment),
+    handle: async (batch) => {
+      // The projector is not the owner of these topics' dead letters (router and sender are); it
+      // records the poison record's position by moving past it and counts it.
+      for (const bad of batch.poison) {
+        poisoned.inc({ topic: bad.topic, code: bad.error.code });
+        log.warn({ topic: bad.topic, partition: bad.partition, offset: bad.offset, code: bad.error.code }, 'skipping poison record');
+      }
+      const end = batchSeconds.startTimer();
+      const outcome = await projectBatch(pool, groupId, batch);
+      end();
+      projected.inc({ topic: batch.topic, outcome: 'applied' }, outcome.applied);
+      projected.inc({ topic: batch.topic, outcome: 'skipped' }, outcome.skipped);
+      log.debug({ topic: batch.topic, partition: batch.partition, ...outcome }, 'batch projected');
+    },
+  });
+
+  const ops = await startOpsServer({
+    port: config.HERALD_PROJECTOR_OPS_PORT,
+    registry: metrics,
+    ready: async () => [
+      ...(await service.infrastructureChecks()),
+      await pool.query('SELECT 1').then(
+        () => ({ name: 'postgres', ok: true }),
+        (error: unknown) => ({ name: 'postgres', ok: false, detail: String(error) }),
+      ),
+      { name: 'consumer', ok: consumer.joined, detail: consumer.joined ? 'assigned' : 'joining group' },
+    ],
+  });
+  log.info({ groupId, opsPort: ops.port }, 'projector running');
+
+  return async () => {
+    await consumer.stop();
+    await ops.close();
+    await pool.end();
+  };
+});

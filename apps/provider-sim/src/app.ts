@@ -1,0 +1,104 @@
+import { Hono } from 'hono';
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import { CallbackSender } from './callbacks.js';
+import type { SimLogger } from './logger.js';
+import { resolveSimulatorOptions } from './options.js';
+import type { SimulatorOptions, SimulatorOptionsInput } from './options.js';
+import { seededStreams } from './random.js';
+import { Scheduler } from './scheduler.js';
+import { SimStats } from './stats.js';
+import type { SimStatsSnapshot } from './stats.js';
+import { twilioErrorBody } from './twilio/errors.js';
+import { twilioRoutes } from './twilio/routes.js';
+
+/** What shutdown did with the status lifecycles still running when it started. */
+export interface CloseReport {
+  pendingAtClose: number;
+  /** True when every pending lifecycle finished within the grace period. */
+  flushed: boolean;
+  stats: SimStatsSnapshot;
+}
+
+/** A running simulator: the HTTP app plus the handle that owns its timers. */
+export interface Simulator {
+  app: Hono;
+  /** The resolved options, including the seed actually used. */
+  options: SimulatorOptions;
+  stats(): SimStatsSnapshot;
+  /**
+   * Refuses new sends, fires pending status steps at once, and cancels whatever has not
+   * finished after `graceMs`. Idempotent.
+   */
+  close(graceMs: number): Promise<CloseReport>;
+}
+
+/** Builds the simulator; options are validated here and throw SimulatorOptionError. */
+export function createSimulatorApp(input?: SimulatorOptionsInput): Simulator {
+  const options = resolveSimulatorOptions(input);
+  const { logger } = options;
+  const stats = new SimStats();
+  const scheduler = new Scheduler((error) =>
+    logger.error({ error: String(error) }, 'simulator task crashed'),
+  );
+  const callbacks = new CallbackSender({
+    maxAttempts: options.callbackMaxAttempts,
+    retryBaseMs: options.callbackRetryBaseMs,
+    timeoutMs: options.callbackTimeoutMs,
+    scheduler,
+    stats,
+    logger,
+  });
+  let closing: Promise<CloseReport> | null = null;
+  const app = new Hono();
+  app.get('/healthz', (c) =>
+    closing === null ? c.json({ status: 'ok' }) : c.json({ status: 'stopping' }, 503),
+  );
+  app.get('/sim/stats', (c) => c.json(stats.snapshot(scheduler.pending())));
+  const streams = seededStreams(options.seed);
+  app.route(
+    '/',
+    twilioRoutes({ options, ...streams, scheduler, callbacks, stats, isClosing: () => closing !== null }),
+  );
+  app.notFound((c) =>
+    c.json(twilioErrorBody(404, 20404, `The requested resource ${c.req.path} was not found`), 404),
+  );
+  app.onError(errorHandler(logger));
+  const shutdown = async (graceMs: number): Promise<CloseReport> => {
+    const pendingAtClose = scheduler.pending();
+    scheduler.flush();
+    const flushed = await settlesWithin(scheduler.idle(), graceMs);
+    if (!flushed) {
+      scheduler.cancel();
+      callbacks.abortInFlight();
+      await scheduler.idle();
+    }
+    await callbacks.close();
+    return { pendingAtClose, flushed, stats: stats.snapshot(scheduler.pending()) };
+  };
+  return {
+    app,
+    options,
+    stats: () => stats.snapshot(scheduler.pending()),
+    close: (graceMs) => (closing ??= shutdown(graceMs)),
+  };
+}
+
+/** Protocol errors carry their Twilio response; anything else is a simulator bug, answered 500. */
+function errorHandler(logger: SimLogger) {
+  return function simulatorErrorHandler(error: Error, c: Context): Response {
+    if (error instanceof HTTPException) return error.getResponse();
+    logger.error({ error: error.message, stack: error.stack }, 'unhandled error');
+    return c.json(twilioErrorBody(500, 20500, 'Internal Server Error'), 500);
+  };
+}
+
+async function settlesWithin(task: Promise<void>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  try {
+    return await Promise.race([task.then(() => true), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

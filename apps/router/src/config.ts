@@ -1,0 +1,13 @@
+import { commonShape, parseEnv, portSchema, z } from '@herald/config';
+
+/** Router settings: the common ones plus its ops port and parallelism. */
+export function loadRouterConfig(env = process.env) {
+  return parseEnv(
+    {
+      ...commonShape,
+      HERALD_ROUTER_OPS_PORT: portSchema.default(9101),
+      HERALD_ROUTER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+    },
+    env,
+  );
+}

@@ -1,0 +1,93 @@
+import type { Kafka } from 'kafkajs';
+import type { CommonConfig } from '@herald/config';
+import { topicFor, topics as topicNames } from '@herald/contracts';
+import type { EventType, Topics } from '@herald/contracts';
+import { SchemaCatalog, createKafka, ensureTopics } from '@herald/kafka';
+import { createLogger, createMetricsRegistry, onShutdown } from '@herald/telemetry';
+import type { Logger, ReadinessCheck, Registry } from '@herald/telemetry';
+
+/** What every Herald process has once booted. */
+export interface Service {
+  name: string;
+  log: Logger;
+  metrics: Registry;
+  kafka: Kafka;
+  catalog: SchemaCatalog;
+  topics: Topics;
+  /** Readiness of Kafka and the schema registry. */
+  infrastructureChecks: () => Promise<ReadinessCheck[]>;
+}
+
+/** Events topic retention: forever, it is the log of record. Other topics keep the broker default. */
+const FOREVER = -1;
+
+/**
+ * Connects a service to Kafka and the registry: creates Herald's topics if missing and registers
+ * the schemas of every event type the service writes, so a bad schema fails start-up, not a send.
+ */
+export async function bootService(
+  name: string,
+  config: CommonConfig,
+  writes: readonly EventType[],
+): Promise<Service> {
+  const log = createLogger(name, config.HERALD_LOG_LEVEL);
+  const metrics = createMetricsRegistry(name);
+  const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: `herald-${name}`, log });
+  const topics = topicNames(config.HERALD_TOPIC_PREFIX);
+  const partitions = config.HERALD_PARTITIONS;
+  await ensureTopics(kafka, [
+    { topic: topics.requested, partitions },
+    { topic: topics.dispatchExpress, partitions },
+    { topic: topics.dispatchNormal, partitions },
+    { topic: topics.events, partitions, retentionMs: FOREVER },
+    { topic: topics.dlq, partitions, retentionMs: FOREVER },
+  ]);
+  const catalog = new SchemaCatalog(config.SCHEMA_REGISTRY_URL);
+  const pairs = writes.flatMap((type): { topic: string; type: EventType }[] =>
+    type === 'MessageRouted'
+      ? [topics.dispatchNormal, topics.dispatchExpress].map((topic) => ({ topic, type }))
+      : [{ topic: topicFor(topics, type), type }],
+  );
+  await catalog.registerAll(pairs);
+  log.info({ topics, partitions, registered: pairs.length }, 'connected to Kafka and the schema registry');
+  return { name, log, metrics, kafka, catalog, topics, infrastructureChecks: () => infrastructureChecks(kafka, config) };
+}
+
+async function infrastructureChecks(kafka: Kafka, config: CommonConfig): Promise<ReadinessCheck[]> {
+  const kafkaCheck = async (): Promise<ReadinessCheck> => {
+    const admin = kafka.admin();
+    try {
+      await admin.connect();
+      await admin.describeCluster();
+      return { name: 'kafka', ok: true };
+    } catch (error) {
+      return { name: 'kafka', ok: false, detail: String(error) };
+    } finally {
+      await admin.disconnect();
+    }
+  };
+  const registryCheck = async (): Promise<ReadinessCheck> => {
+    try {
+      const response = await fetch(`${config.SCHEMA_REGISTRY_URL}/subjects`, { signal: AbortSignal.timeout(2000) });
+      return { name: 'schema-registry', ok: response.ok, detail: `HTTP ${response.status}` };
+    } catch (error) {
+      return { name: 'schema-registry', ok: false, detail: String(error) };
+    }
+  };
+  return Promise.all([kafkaCheck(), registryCheck()]);
+}
+
+/**
+ * Runs a service's `main`, which returns its stop function. Start-up failures are logged with their
+ * reason and exit 1; SIGTERM/SIGINT run the stop function within the shutdown deadline.
+ */
+export function runService(name: string, deadlineMs: number, main: (log: Logger) => Promise<() => Promise<void>>): void {
+  const log = createLogger(`${name}-main`);
+  main(log).then(
+    (stop) => onShutdown(log, deadlineMs, stop),
+    (error: unknown) => {
+      log.fatal({ err: error }, `${name} failed to start`);
+      process.exit(1);
+    },
+  );
+}
