@@ -3,3 +3,6 @@ export { requireServices, testServices, createTestDatabase, uniqueId } from './s
 export type { TestServices } from './services.js';
 export { startApp, waitUntilReady, repoRoot } from './processes.js';
 export type { AppProcess } from './processes.js';
+export { freePort } from './ports.js';
+export { startStack } from './stack.js';
+export type { TestStack } from './stack.js';
