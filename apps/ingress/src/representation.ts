@@ -1,3 +1,4 @@
+import { MESSAGE_STATUSES } from '@herald/domain';
 import type { MessageState } from '@herald/domain';
 
 const iso = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : new Date(ms).toISOString());
@@ -21,6 +22,9 @@ export function messageResource(state: MessageState) {
     attempts: state.attempts,
     created_at: iso(state.createdAt),
     updated_at: iso(state.updatedAt),
-    status_times: Object.fromEntries(Object.entries(state.statusTimes).map(([status, ms]) => [status, iso(ms)])),
+    // In lifecycle order: Postgres jsonb does not keep the order keys were written in.
+    status_times: Object.fromEntries(
+      MESSAGE_STATUSES.filter((status) => state.statusTimes[status] !== undefined).map((status) => [status, iso(state.statusTimes[status])]),
+    ),
   };
 }

@@ -56,7 +56,8 @@ test('verifies the documented example', (t) => {
 test('rejects a tampered param value, an added param and a removed param', (t) => {
   t.false(verifyTwilioSignature(DOC_TOKEN, DOC_URL, { ...DOC_PARAMS, Digits: '9999' }, DOC_SIGNATURE));
   t.false(verifyTwilioSignature(DOC_TOKEN, DOC_URL, { ...DOC_PARAMS, Extra: '' }, DOC_SIGNATURE));
-  const { Digits: _removed, ...withoutDigits } = DOC_PARAMS;
+  const withoutDigits: Record<string, string> = { ...DOC_PARAMS };
+  delete withoutDigits.Digits;
   t.false(verifyTwilioSignature(DOC_TOKEN, DOC_URL, withoutDigits, DOC_SIGNATURE));
 });
 
