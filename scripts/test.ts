@@ -1,7 +1,7 @@
 // `npm test`: provisions the infrastructure like `npm start`, typechecks, then runs the whole ava
 // suite (unit, integration, end-to-end) and ends with one line: `N passed, N failed, N skipped`.
 import { spawn } from 'node:child_process';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { ensureInfrastructure } from '../infra/src/index.js';
 
 const root = join(import.meta.dirname, '..');
@@ -37,12 +37,17 @@ async function main(): Promise<number> {
   const endpoints = await phase('infrastructure', () => ensureInfrastructure());
   const env: NodeJS.ProcessEnv = {
     ...process.env,
+    // turbo looks for pnpm on PATH; the bootstrap may have installed it under .herald/tools.
+    PATH: [join(root, '.herald', 'tools', 'node_modules', '.bin'), process.env.PATH].join(delimiter),
     KAFKA_BROKERS: endpoints.kafkaBrokers.join(','),
     SCHEMA_REGISTRY_URL: endpoints.schemaRegistryUrl,
     DATABASE_URL: endpoints.databaseUrl,
     KAFKAJS_NO_PARTITIONER_WARNING: '1',
   };
-  const typecheck = await phase('typecheck', () => run(bin('turbo'), ['run', 'typecheck', '--output-logs=errors-only'], env));
+  const typecheck = await phase('typecheck', async () => {
+    const packages = await run(bin('turbo'), ['run', 'typecheck', '--output-logs=errors-only'], env);
+    return packages === 0 ? run(bin('tsc'), ['--noEmit', '-p', 'tsconfig.json'], env) : packages;
+  });
   if (typecheck !== 0) {
     console.log('0 passed, 1 failed (typecheck)');
     return 1;

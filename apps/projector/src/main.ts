@@ -25,6 +25,7 @@ runService('projector', 15000, async () => {
     catalog: service.catalog,
     log,
     concurrency: config.HERALD_PROJECTOR_CONCURRENCY,
+    sessionTimeoutMs: config.HERALD_CONSUMER_SESSION_TIMEOUT_MS,
     storedOffsets: (assignment) => readOffsets(pool, groupId, assignment),
     handle: async (batch) => {
       // The projector is not the owner of these topics' dead letters (router and sender are); it

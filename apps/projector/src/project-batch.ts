@@ -21,6 +21,9 @@ export function projectBatch(pool: Pool, groupId: string, batch: PartitionBatch)
   return inTransaction(pool, async (client) => {
     const stored = await lockOffset(client, groupId, batch.topic, batch.partition);
     const unseen = batch.records.filter((record) => BigInt(record.offset) >= stored);
+    // Lock the messages before checking which events are stored: the same event id arriving on two
+    // topics at once is then seen as stored by whichever transaction comes second.
+    const messages = await lockMessages(client, unseen.map((record) => record.event.messageId));
     const known = await storedEventIds(client, unseen.map((record) => record.event.eventId));
     const seen = new Set<string>();
     const fresh = unseen.filter(({ event }) => {
@@ -28,7 +31,6 @@ export function projectBatch(pool: Pool, groupId: string, batch: PartitionBatch)
       seen.add(event.eventId);
       return true;
     });
-    const messages = await lockMessages(client, fresh.map((record) => record.event.messageId));
     const changed = new Map<string, StoredMessage>();
     const newEvents: NewStoredEvent[] = [];
     for (const { event, topic, partition, offset, headers } of fresh) {

@@ -42,6 +42,9 @@ export function createTransactionalProducer(kafka: Kafka, transactionalId: strin
     maxInFlightRequests: 1,
     transactionalId,
     transactionTimeout: 30000,
+    // Exactly-once needs the producer to keep retrying through a broker outage; the consumer loop
+    // simply waits, and nothing is committed until the broker is back.
+    retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 100, maxRetryTime: 5000 },
     createPartitioner: Partitioners.DefaultPartitioner,
   });
 }

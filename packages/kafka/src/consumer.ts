@@ -33,6 +33,8 @@ interface BaseOptions {
   /** Partitions processed at once; about the core count, never more than the partitions. */
   concurrency: number;
   fromBeginning?: boolean;
+  /** How long the group waits for a silent member before reassigning its partitions. */
+  sessionTimeoutMs?: number;
 }
 
 async function startConsumer(
@@ -42,8 +44,8 @@ async function startConsumer(
 ): Promise<{ consumer: Consumer; state: { joined: boolean } }> {
   const consumer = options.kafka.consumer({
     groupId: options.groupId,
-    sessionTimeout: 30000,
-    heartbeatInterval: 3000,
+    sessionTimeout: options.sessionTimeoutMs ?? 30000,
+    heartbeatInterval: Math.max(500, Math.floor((options.sessionTimeoutMs ?? 30000) / 10)),
     maxWaitTimeInMs: 100,
     readUncommitted: false,
   });
@@ -93,7 +95,7 @@ export async function startStoredOffsetConsumer(
       await heartbeat();
     },
     async (running, assignment) => {
-      for (const { topic, partition, offset } of await options.storedOffsets(assignment)) {
+      for (const { topic, partition, offset } of await startingOffsets(options.kafka, assignment, options.storedOffsets)) {
         running.seek({ topic, partition, offset });
       }
     },
@@ -104,6 +106,34 @@ export async function startStoredOffsetConsumer(
     },
     stop: () => consumer.disconnect(),
   };
+}
+
+/**
+ * Where each assigned partition starts: its stored offset, or the earliest retained record when the
+ * store has none, so a dropped read model rebuilds from the log whatever Kafka's committed offset is.
+ */
+async function startingOffsets(
+  kafka: Kafka,
+  assignment: Record<string, number[]>,
+  stored: (assignment: Record<string, number[]>) => Promise<{ topic: string; partition: number; offset: string }[]>,
+): Promise<{ topic: string; partition: number; offset: string }[]> {
+  const known = new Map((await stored(assignment)).map((entry) => [`${entry.topic}:${entry.partition}`, entry.offset]));
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const result: { topic: string; partition: number; offset: string }[] = [];
+    for (const [topic, partitions] of Object.entries(assignment)) {
+      const watermarks = await admin.fetchTopicOffsets(topic);
+      for (const partition of partitions) {
+        const low = watermarks.find((w) => w.partition === partition)?.low ?? '0';
+        const offset = known.get(`${topic}:${partition}`) ?? low;
+        result.push({ topic, partition, offset: BigInt(offset) < BigInt(low) ? low : offset });
+      }
+    }
+    return result;
+  } finally {
+    await admin.disconnect();
+  }
 }
 
 /** Context of one transactional batch, for processors that need the coordinates. */
@@ -143,7 +173,7 @@ export async function startTransactionalProcessor(
     const producer = free.pop();
     if (!producer) throw new Error('no free transactional producer: concurrency exceeds the pool');
     try {
-      await commitTransaction(producer, outgoing, options.groupId, batch.topic, batch.partition, batch.lastOffset());
+      await commitTransaction(producer, outgoing, options.groupId, batch, options.log);
     } finally {
       free.push(producer);
     }
@@ -165,10 +195,10 @@ async function commitTransaction(
   producer: Producer,
   outgoing: OutgoingRecord[],
   groupId: string,
-  topic: string,
-  partition: number,
-  lastOffset: string,
+  batch: { topic: string; partition: number; lastOffset: () => string },
+  log: Logger,
 ): Promise<void> {
+  const { topic, partition } = batch;
   const transaction = await producer.transaction();
   try {
     if (outgoing.length > 0) {
@@ -185,11 +215,12 @@ async function commitTransaction(
     }
     await transaction.sendOffsets({
       consumerGroupId: groupId,
-      topics: [{ topic, partitions: [{ partition, offset: nextOffset(lastOffset) }] }],
+      topics: [{ topic, partitions: [{ partition, offset: nextOffset(batch.lastOffset()) }] }],
     });
     await transaction.commit();
   } catch (error) {
-    await transaction.abort().catch(() => undefined);
+    // The batch is retried either way; an abort that fails too is logged, the first error rethrown.
+    await transaction.abort().catch((abortError: unknown) => log.warn({ err: abortError, topic, partition }, 'transaction abort failed'));
     throw error;
   }
 }

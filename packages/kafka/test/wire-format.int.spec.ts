@@ -7,9 +7,8 @@ import type { Kafka, KafkaMessage } from 'kafkajs';
 import { schemaOf, subjectFor, toRecord, topics as topicNames } from '@herald/contracts';
 import type { EventOf, Topics } from '@herald/contracts';
 import { createLogger } from '@herald/telemetry';
-// @herald/testkit is not a dependency of @herald/kafka yet; import it by path until it is.
-import { requireServices, uniqueId } from '../../testkit/src/index.js';
-import type { TestServices } from '../../testkit/src/index.js';
+import { requireServices, uniqueId } from '@herald/testkit';
+import type { TestServices } from '@herald/testkit';
 import {
   BatchingProducer,
   HeraldKafkaError,
@@ -35,7 +34,11 @@ const REGISTRY_CONTENT_TYPE = 'application/vnd.schemaregistry.v1+json';
 
 test.before(async (t) => {
   const services = await requireServices();
-  const kafka = createKafka({ brokers: services.kafkaBrokers, clientId: 'wire-format-test', log: createLogger('wire-format-test', 'error') });
+  const kafka = createKafka({
+    brokers: services.kafkaBrokers,
+    clientId: 'wire-format-test',
+    log: createLogger('wire-format-test', 'error'),
+  });
   t.context = { services, kafka, createdTopics: [] };
 });
 
@@ -52,7 +55,10 @@ async function freshTopics(t: { context: Context }): Promise<Topics> {
   const all = topicNames(`t${uniqueId()}.`);
   const names = [all.requested, all.events];
   t.context.createdTopics.push(...names);
-  await ensureTopics(t.context.kafka, names.map((topic) => ({ topic, partitions: PARTITIONS })));
+  await ensureTopics(
+    t.context.kafka,
+    names.map((topic) => ({ topic, partitions: PARTITIONS })),
+  );
   return all;
 }
 
@@ -75,14 +81,21 @@ function accepted(to: string, n: number): EventOf<'MessageAccepted'> {
 }
 
 /** Reads `count` raw records of `topic` from the beginning with a plain KafkaJS consumer. */
-async function consumeRaw(kafka: Kafka, topic: string, count: number): Promise<{ partition: number; message: KafkaMessage }[]> {
+async function consumeRaw(
+  kafka: Kafka,
+  topic: string,
+  count: number,
+): Promise<{ partition: number; message: KafkaMessage }[]> {
   const consumer = kafka.consumer({ groupId: `wire-format-reader-${uniqueId()}`, maxWaitTimeInMs: 100 });
   const seen: { partition: number; message: KafkaMessage }[] = [];
   await consumer.connect();
   try {
     await consumer.subscribe({ topics: [topic], fromBeginning: true });
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`read ${seen.length} of ${count} records of ${topic} in 30 s`)), 30000);
+      const timer = setTimeout(
+        () => reject(new Error(`read ${seen.length} of ${count} records of ${topic} in 30 s`)),
+        30000,
+      );
       void consumer.run({
         eachMessage: async ({ partition, message }) => {
           seen.push({ partition, message });
@@ -126,7 +139,8 @@ function murmur2(data: Buffer): number {
 }
 
 /** The partition Kafka's Java producer picks for a non-null key. */
-const javaPartition = (key: string, partitions: number) => (murmur2(Buffer.from(key, 'utf8')) & 0x7fffffff) % partitions;
+const javaPartition = (key: string, partitions: number) =>
+  (murmur2(Buffer.from(key, 'utf8')) & 0x7fffffff) % partitions;
 
 test('murmur2 reproduces the Java client on Kafka UtilsTest vectors', (t) => {
   const vectors: [string, number][] = [
@@ -144,7 +158,14 @@ test('a MessageAccepted is Confluent-framed Avro keyed by recipient that any reg
   const all = await freshTopics(t);
   const catalog = new SchemaCatalog(t.context.services.schemaRegistryUrl);
   const schemaId = await catalog.register(all.requested, 'MessageAccepted');
-  const recipients = ['+14155550100', '+14155550101', '+447700900123', '+33612345678', '@herald_bot', '+4915112345678'];
+  const recipients = [
+    '+14155550100',
+    '+14155550101',
+    '+447700900123',
+    '+33612345678',
+    '@herald_bot',
+    '+4915112345678',
+  ];
   // Every recipient gets two messages, so same-key placement is observable.
   const events = [...recipients, ...recipients].map((to, n) => accepted(to, n));
   const producer = createIdempotentProducer(t.context.kafka);
@@ -153,7 +174,14 @@ test('a MessageAccepted is Confluent-framed Avro keyed by recipient that any reg
   try {
     await Promise.all(
       events.map((event) =>
-        batching.send([{ topic: all.requested, key: event.to, value: encodeEvent(catalog, all.requested, event), headers: eventHeaders(event) }]),
+        batching.send([
+          {
+            topic: all.requested,
+            key: event.to,
+            value: encodeEvent(catalog, all.requested, event),
+            headers: eventHeaders(event),
+          },
+        ]),
       ),
     );
   } finally {
@@ -173,22 +201,43 @@ test('a MessageAccepted is Confluent-framed Avro keyed by recipient that any reg
     const decoded = (await registry.decode(value)) as Record<string, unknown>;
     const original = byEventId.get(String(decoded.event_id));
     if (!original) return t.fail(`decoded an unknown event id ${String(decoded.event_id)}`);
-    t.deepEqual({ ...decoded }, { ...toRecord(original) }, 'registry-only decode gives the snake_case record');
-    t.like(decoded, { event_id: original.eventId, message_id: original.messageId, tenant_id: original.tenantId, occurred_at: original.occurredAt });
+    t.deepEqual(
+      { ...decoded },
+      { ...toRecord(original) },
+      'registry-only decode gives the snake_case record',
+    );
+    t.like(decoded, {
+      event_id: original.eventId,
+      message_id: original.messageId,
+      tenant_id: original.tenantId,
+      occurred_at: original.occurredAt,
+    });
     t.is(message.key?.toString(), original.to, 'key is the recipient');
     t.is(message.headers?.['event-type']?.toString(), 'MessageAccepted');
     t.is(message.headers?.['event-id']?.toString(), original.eventId);
-    t.is(partition, javaPartition(original.to, PARTITIONS), `partition of ${original.to} is the Java client's`);
+    t.is(
+      partition,
+      javaPartition(original.to, PARTITIONS),
+      `partition of ${original.to} is the Java client's`,
+    );
     const earlier = partitionOf.get(original.to);
     if (earlier !== undefined) t.is(partition, earlier, `both messages to ${original.to} share a partition`);
     partitionOf.set(original.to, partition);
-    t.deepEqual(await decodeEvent(new SchemaCatalog(t.context.services.schemaRegistryUrl), value), original, 'Herald decodes it back');
+    t.deepEqual(
+      await decodeEvent(new SchemaCatalog(t.context.services.schemaRegistryUrl), value),
+      original,
+      'Herald decodes it back',
+    );
   }
   t.is(partitionOf.size, recipients.length);
   t.true(new Set(partitionOf.values()).size > 1, 'recipients spread over more than one partition');
 });
 
-async function postVersion(registryUrl: string, subject: string, schema: unknown): Promise<{ status: number; body: { id?: number } }> {
+async function postVersion(
+  registryUrl: string,
+  subject: string,
+  schema: unknown,
+): Promise<{ status: number; body: { id?: number } }> {
   const response = await fetch(`${registryUrl}/subjects/${encodeURIComponent(subject)}/versions`, {
     method: 'POST',
     headers: { 'Content-Type': REGISTRY_CONTENT_TYPE },
@@ -213,7 +262,10 @@ test('the registry enforces BACKWARD on Herald subjects and Herald reads a newer
   const refused = await postVersion(registryUrl, subject, required);
   t.is(refused.status, 409, 'a new required field without default is refused');
 
-  const optional = { ...current, fields: [...current.fields, { name: 'carrier', type: ['null', 'string'], default: null }] };
+  const optional = {
+    ...current,
+    fields: [...current.fields, { name: 'carrier', type: ['null', 'string'], default: null }],
+  };
   const accepted = await postVersion(registryUrl, subject, optional);
   t.is(accepted.status, 200, 'a new optional field with a default is accepted');
   const newId = accepted.body.id;
@@ -233,13 +285,20 @@ test('the registry enforces BACKWARD on Herald subjects and Herald reads a newer
     attempt: 1,
     latencyMs: 42,
   };
-  const payload = avro.Type.forSchema(optional as avro.Schema).toBuffer({ ...toRecord(event), carrier: 'acme' });
+  const payload = avro.Type.forSchema(optional as avro.Schema).toBuffer({
+    ...toRecord(event),
+    carrier: 'acme',
+  });
   const framed = Buffer.concat([Buffer.from([0, 0, 0, 0, 0]), payload]);
   framed.writeInt32BE(newId, 1);
   t.deepEqual(await decodeEvent(catalog, framed), event);
 });
 
-function assertPoison(t: { is: (a: unknown, b: unknown, m?: string) => void }, error: unknown, code: string): void {
+function assertPoison(
+  t: { is: (a: unknown, b: unknown, m?: string) => void },
+  error: unknown,
+  code: string,
+): void {
   t.is(error instanceof HeraldKafkaError, true, `${code}: a HeraldKafkaError`);
   if (!(error instanceof HeraldKafkaError)) return;
   t.is(error.code, code);
@@ -257,7 +316,12 @@ test('decodeEvent rejects bytes that are not a Herald event with a stable code a
   const unknownId = Buffer.from(valid);
   unknownId.writeInt32BE(2_000_000_000, 1);
   // A schema the registry knows but that is not a Herald event.
-  const foreign = { type: 'record', name: 'Foreign', namespace: 'com.example', fields: [{ name: 'x', type: 'string' }] };
+  const foreign = {
+    type: 'record',
+    name: 'Foreign',
+    namespace: 'com.example',
+    fields: [{ name: 'x', type: 'string' }],
+  };
   const registered = await postVersion(registryUrl, `${all.requested}-com.example.Foreign`, foreign);
   const foreignId = registered.body.id ?? -1;
   const foreignValue = Buffer.concat([Buffer.from([0, 0, 0, 0, 0]), Buffer.from([2, 0x61])]);
@@ -271,7 +335,11 @@ test('decodeEvent rejects bytes that are not a Herald event with a stable code a
     ['schema id unknown to the registry', unknownId, 'unknown_schema_id'],
     ['schema of another record', foreignValue, 'unknown_event_type'],
     ['truncated payload', valid.subarray(0, valid.length - 6), 'avro_decode_failed'],
-    ['garbage payload after a valid header', Buffer.concat([valid.subarray(0, 5), Buffer.from([0xff, 0xff, 0xff, 0xff, 0xff, 0x0f])]), 'avro_decode_failed'],
+    [
+      'garbage payload after a valid header',
+      Buffer.concat([valid.subarray(0, 5), Buffer.from([0xff, 0xff, 0xff, 0xff, 0xff, 0x0f])]),
+      'avro_decode_failed',
+    ],
   ];
   for (const [what, value, code] of cases) {
     const error = await decodeEvent(catalog, value).then(
@@ -306,7 +374,9 @@ test('BatchingProducer merges 200 concurrent sends into fewer produce requests a
       requests.push(records);
     },
   });
-  const events = Array.from({ length: 200 }, (_, n) => accepted(`+1415555${String(n % 17).padStart(4, '0')}`, n));
+  const events = Array.from({ length: 200 }, (_, n) =>
+    accepted(`+1415555${String(n % 17).padStart(4, '0')}`, n),
+  );
   const records: OutgoingRecord[] = events.map((event) => ({
     topic: all.requested,
     key: event.to,
@@ -318,11 +388,16 @@ test('BatchingProducer merges 200 concurrent sends into fewer produce requests a
   t.true(requests.length < 200, `${requests.length} produce requests for 200 sends`);
   t.true(requests.length >= 4, 'never more than maxBatchRecords in one request');
   t.true(requests.every((count) => count <= 50));
-  t.is(requests.reduce((sum, count) => sum + count, 0), 200);
+  t.is(
+    requests.reduce((sum, count) => sum + count, 0),
+    200,
+  );
 
   const consumed = await consumeRaw(t.context.kafka, all.requested, 200);
   const ids = new Set(
-    await Promise.all(consumed.map(async ({ message }) => (await decodeEvent(catalog, message.value)).eventId)),
+    await Promise.all(
+      consumed.map(async ({ message }) => (await decodeEvent(catalog, message.value)).eventId),
+    ),
   );
   t.deepEqual([...ids].sort(), events.map((event) => event.eventId).sort());
 

@@ -46,7 +46,8 @@ export async function lockOffset(client: PoolClient, groupId: string, topic: str
 /** Stores the next offset of one partition inside the caller's transaction. */
 export async function storeOffset(client: PoolClient, groupId: string, topic: string, partition: number, next: string): Promise<void> {
   await client.query(
-    'UPDATE consumer_offsets SET next_offset = $4, updated_at = now() WHERE group_id = $1 AND topic = $2 AND partition = $3',
+    // GREATEST: a fetch that raced the start-up seek may redeliver older records; progress never regresses.
+    'UPDATE consumer_offsets SET next_offset = GREATEST(next_offset, $4), updated_at = now() WHERE group_id = $1 AND topic = $2 AND partition = $3',
     [groupId, topic, partition, next],
   );
 }
