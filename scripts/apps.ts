@@ -24,20 +24,30 @@ export function devSecrets(env: NodeJS.ProcessEnv): DevSecrets {
   let stored: DevSecrets | undefined;
   if (existsSync(file)) stored = JSON.parse(readFileSync(file, 'utf8')) as DevSecrets;
   if (!stored) {
-    stored = { demoApiKey: `hk_${randomBytes(32).toString('base64url')}`, adminToken: `hadm_${randomBytes(32).toString('base64url')}` };
+    stored = {
+      demoApiKey: `hk_${randomBytes(32).toString('base64url')}`,
+      adminToken: `hadm_${randomBytes(32).toString('base64url')}`,
+    };
     mkdirSync(join(root, '.herald'), { recursive: true });
     writeFileSync(file, JSON.stringify(stored, null, 2), { mode: 0o600 });
   }
-  return { demoApiKey: env.HERALD_DEMO_API_KEY ?? stored.demoApiKey, adminToken: env.HERALD_ADMIN_TOKEN ?? stored.adminToken };
+  return {
+    demoApiKey: env.HERALD_DEMO_API_KEY ?? stored.demoApiKey,
+    adminToken: env.HERALD_ADMIN_TOKEN ?? stored.adminToken,
+  };
 }
 
 /** Starts one app as its own process, its output prefixed with its name. */
 export function launch(app: string, env: NodeJS.ProcessEnv): ChildProcess {
-  const child = spawn(process.execPath, ['--conditions=herald-source', '--import', 'tsx', join(root, 'apps', app, 'src', 'main.ts')], {
-    cwd: root,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--conditions=herald-source', '--import', 'tsx', join(root, 'apps', app, 'src', 'main.ts')],
+    {
+      cwd: root,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   const prefix = `[${app}]`.padEnd(15);
   for (const stream of [child.stdout, child.stderr]) {
     let partial = '';

@@ -10,10 +10,13 @@ const publicUrl = process.env.HERALD_PUBLIC_URL ?? `http://127.0.0.1:${port}`;
 
 async function main(): Promise<void> {
   const before = await infrastructureStatus();
-  const infraWasUp = before.filter((s) => s.state !== 'external').every((s) => s.state === 'running' && s.ready);
+  const infraWasUp = before
+    .filter((s) => s.state !== 'external')
+    .every((s) => s.state === 'running' && s.ready);
   const endpoints = await ensureInfrastructure();
   const secrets = devSecrets(process.env);
-  if (production && !process.env.HERALD_ADMIN_TOKEN) throw new Error('HERALD_ADMIN_TOKEN is required when NODE_ENV=production');
+  if (production && !process.env.HERALD_ADMIN_TOKEN)
+    throw new Error('HERALD_ADMIN_TOKEN is required when NODE_ENV=production');
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     KAFKA_BROKERS: endpoints.kafkaBrokers.join(','),

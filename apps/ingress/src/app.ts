@@ -30,8 +30,19 @@ export interface IngressDeps {
 export function createIngressApp(deps: IngressDeps): Hono {
   const clock = deps.clock ?? Date.now;
   const app = new Hono();
-  const requests = new Counter({ name: 'herald_http_requests_total', help: 'HTTP requests', labelNames: ['method', 'route', 'status'], registers: [deps.metrics] });
-  const duration = new Histogram({ name: 'herald_http_request_duration_seconds', help: 'HTTP request latency', labelNames: ['method', 'route'], buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers: [deps.metrics] });
+  const requests = new Counter({
+    name: 'herald_http_requests_total',
+    help: 'HTTP requests',
+    labelNames: ['method', 'route', 'status'],
+    registers: [deps.metrics],
+  });
+  const duration = new Histogram({
+    name: 'herald_http_request_duration_seconds',
+    help: 'HTTP request latency',
+    labelNames: ['method', 'route'],
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [deps.metrics],
+  });
 
   app.use(requestId());
   app.use(async function observe(c, next) {
@@ -45,16 +56,27 @@ export function createIngressApp(deps: IngressDeps): Hono {
     bodyLimit({
       maxSize: deps.maxBodyBytes,
       onError: () => {
-        throw new Problem(413, 'payload_too_large', 'Payload too large', `Bodies are limited to ${deps.maxBodyBytes} bytes.`);
+        throw new Problem(
+          413,
+          'payload_too_large',
+          'Payload too large',
+          `Bodies are limited to ${deps.maxBodyBytes} bytes.`,
+        );
       },
     }),
   );
   app.onError((error, c) => {
     const problem = toProblem(error);
-    if (problem.status >= 500) deps.log.error({ err: error, requestId: c.get('requestId'), path: c.req.path }, 'request failed');
+    if (problem.status >= 500)
+      deps.log.error({ err: error, requestId: c.get('requestId'), path: c.req.path }, 'request failed');
     return renderProblem(c, problem);
   });
-  app.notFound((c) => renderProblem(c, new Problem(404, 'not_found', 'Not found', `No route for ${c.req.method} ${c.req.path}.`)));
+  app.notFound((c) =>
+    renderProblem(
+      c,
+      new Problem(404, 'not_found', 'Not found', `No route for ${c.req.method} ${c.req.path}.`),
+    ),
+  );
 
   mountOpsRoutes(app, deps.metrics, deps.ready);
   app.use('/v1/*', apiKeyAuth({ pool: deps.pool }));

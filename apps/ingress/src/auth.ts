@@ -9,9 +9,16 @@ export interface AuthVariables {
 }
 
 const unauthenticated = () =>
-  new Problem(401, 'unauthenticated', 'Authentication required', 'Send an API key as `Authorization: Bearer <key>`.', undefined, {
-    'WWW-Authenticate': 'Bearer realm="herald"',
-  });
+  new Problem(
+    401,
+    'unauthenticated',
+    'Authentication required',
+    'Send an API key as `Authorization: Bearer <key>`.',
+    undefined,
+    {
+      'WWW-Authenticate': 'Bearer realm="herald"',
+    },
+  );
 
 /** Authenticates a tenant by API key (`Authorization: Bearer <key>` or `X-API-Key`). */
 export function apiKeyAuth(options: { pool: Pool }): MiddlewareHandler<{ Variables: AuthVariables }> {

@@ -11,7 +11,12 @@ const DEMO_TENANT_ID = 'demo';
 runService('ingress', 15000, async () => {
   const config = loadIngressConfig();
   const providers = loadProviders(config.HERALD_PROVIDERS_FILE);
-  const service = await bootService('ingress', config, ['MessageAccepted', 'MessageDelivered', 'MessageUndelivered', 'MessageFailed']);
+  const service = await bootService('ingress', config, [
+    'MessageAccepted',
+    'MessageDelivered',
+    'MessageUndelivered',
+    'MessageFailed',
+  ]);
   const { log, metrics } = service;
   const pool = createPool(config.DATABASE_URL, 20);
   const applied = await migrate(pool);
@@ -24,8 +29,17 @@ runService('ingress', 15000, async () => {
 
   const kafkaProducer = createIdempotentProducer(service.kafka);
   await kafkaProducer.connect();
-  const produceSeconds = new Histogram({ name: 'herald_produce_batch_seconds', help: 'Duration of one group-commit produce request', registers: [metrics] });
-  const produceSize = new Histogram({ name: 'herald_produce_batch_records', help: 'Records per produce request', buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 5000], registers: [metrics] });
+  const produceSeconds = new Histogram({
+    name: 'herald_produce_batch_seconds',
+    help: 'Duration of one group-commit produce request',
+    registers: [metrics],
+  });
+  const produceSize = new Histogram({
+    name: 'herald_produce_batch_records',
+    help: 'Records per produce request',
+    buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 5000],
+    registers: [metrics],
+  });
   const producer = new BatchingProducer(kafkaProducer, {
     maxBatchRecords: config.HERALD_PRODUCE_MAX_BATCH,
     lingerMs: config.HERALD_PRODUCE_LINGER_MS,
@@ -55,7 +69,10 @@ runService('ingress', 15000, async () => {
     ],
   });
   const server = await listen(app, config.HERALD_HTTP_PORT, config.HERALD_HTTP_HOST);
-  log.info({ url: `http://${config.HERALD_HTTP_HOST}:${server.port}`, publicUrl: config.HERALD_PUBLIC_URL }, 'ingress listening');
+  log.info(
+    { url: `http://${config.HERALD_HTTP_HOST}:${server.port}`, publicUrl: config.HERALD_PUBLIC_URL },
+    'ingress listening',
+  );
 
   return async () => {
     await server.close(); // stop taking requests; those in flight finish and are produced

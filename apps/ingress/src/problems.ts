@@ -59,8 +59,18 @@ export function renderProblem(c: Context, problem: Problem): Response {
 export function toProblem(error: unknown): Problem {
   if (error instanceof Problem) return error;
   if (error instanceof HTTPException) {
-    if (error.status === 413) return new Problem(413, 'payload_too_large', 'Payload too large', error.message);
-    return new Problem(error.status, error.status === 401 ? 'unauthenticated' : 'validation_failed', error.message || 'Bad request');
+    if (error.status === 413)
+      return new Problem(413, 'payload_too_large', 'Payload too large', error.message);
+    return new Problem(
+      error.status,
+      error.status === 401 ? 'unauthenticated' : 'validation_failed',
+      error.message || 'Bad request',
+    );
   }
-  return new Problem(500, 'internal_error', 'Internal server error', 'The error was logged with this request id.');
+  return new Problem(
+    500,
+    'internal_error',
+    'Internal server error',
+    'The error was logged with this request id.',
+  );
 }

@@ -5,7 +5,12 @@ import { Problem } from './problems.js';
 export async function readJson(c: Context): Promise<unknown> {
   const type = c.req.header('content-type') ?? '';
   if (!/^application\/(.+\+)?json\b/i.test(type)) {
-    throw new Problem(415, 'unsupported_media_type', 'Unsupported media type', 'Send the body as application/json.');
+    throw new Problem(
+      415,
+      'unsupported_media_type',
+      'Unsupported media type',
+      'Send the body as application/json.',
+    );
   }
   try {
     return await c.req.json();

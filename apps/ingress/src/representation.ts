@@ -1,7 +1,8 @@
 import { MESSAGE_STATUSES } from '@herald/domain';
 import type { MessageState } from '@herald/domain';
 
-const iso = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : new Date(ms).toISOString());
+const iso = (ms: number | null | undefined) =>
+  ms === null || ms === undefined ? null : new Date(ms).toISOString();
 
 /** The public JSON shape of a message (snake_case, ISO-8601 times). */
 export function messageResource(state: MessageState) {
@@ -24,7 +25,10 @@ export function messageResource(state: MessageState) {
     updated_at: iso(state.updatedAt),
     // In lifecycle order: Postgres jsonb does not keep the order keys were written in.
     status_times: Object.fromEntries(
-      MESSAGE_STATUSES.filter((status) => state.statusTimes[status] !== undefined).map((status) => [status, iso(state.statusTimes[status])]),
+      MESSAGE_STATUSES.filter((status) => state.statusTimes[status] !== undefined).map((status) => [
+        status,
+        iso(state.statusTimes[status]),
+      ]),
     ),
   };
 }

@@ -26,7 +26,11 @@ interface MessageBody {
   status_times: Record<string, string>;
 }
 
-async function send(stack: TestStack, body: unknown, key = stack.apiKey): Promise<{ status: number; json: MessageBody }> {
+async function send(
+  stack: TestStack,
+  body: unknown,
+  key = stack.apiKey,
+): Promise<{ status: number; json: MessageBody }> {
   const response = await fetch(`${stack.baseUrl}/v1/messages`, {
     method: 'POST',
     headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' },
@@ -35,8 +39,14 @@ async function send(stack: TestStack, body: unknown, key = stack.apiKey): Promis
   return { status: response.status, json: (await response.json()) as MessageBody };
 }
 
-async function get(stack: TestStack, id: string, key = stack.apiKey): Promise<{ status: number; json: MessageBody }> {
-  const response = await fetch(`${stack.baseUrl}/v1/messages/${id}`, { headers: { Authorization: `Bearer ${key}` } });
+async function get(
+  stack: TestStack,
+  id: string,
+  key = stack.apiKey,
+): Promise<{ status: number; json: MessageBody }> {
+  const response = await fetch(`${stack.baseUrl}/v1/messages/${id}`, {
+    headers: { Authorization: `Bearer ${key}` },
+  });
   return { status: response.status, json: (await response.json()) as MessageBody };
 }
 
@@ -55,8 +65,14 @@ test('a message posted over HTTP is accepted after Kafka has it and ends deliver
   t.true(['twilio-primary', 'twilio-backup'].includes(delivered.provider_id ?? ''));
   t.regex(delivered.provider_message_id ?? '', /^SM[0-9a-f]{32}$/);
   t.is(delivered.attempts, 1);
-  const times = ['queued', 'sending', 'sent', 'delivered'].map((s) => Date.parse(delivered.status_times[s] ?? ''));
-  t.deepEqual([...times].sort((a, b) => a - b), times, 'every status reached, in order');
+  const times = ['queued', 'sending', 'sent', 'delivered'].map((s) =>
+    Date.parse(delivered.status_times[s] ?? ''),
+  );
+  t.deepEqual(
+    [...times].sort((a, b) => a - b),
+    times,
+    'every status reached, in order',
+  );
 });
 
 test("another tenant's key cannot see the message (404, not 403)", async (t) => {
@@ -83,20 +99,38 @@ test('forged and unsigned provider callbacks are refused and change nothing', as
   const { json } = await send(stack, { channel: 'sms', to: '+14155550102', text: 'watch me' });
   const delivered = await untilStatus(stack, json.id, 'delivered');
   const url = `${stack.baseUrl}/providers/twilio/status?message_id=${json.id}&tenant_id=demo&provider_id=${delivered.provider_id}`;
-  const params = { MessageSid: delivered.provider_message_id ?? '', MessageStatus: 'failed', To: '+14155550102', ErrorCode: '30008' };
+  const params = {
+    MessageSid: delivered.provider_message_id ?? '',
+    MessageStatus: 'failed',
+    To: '+14155550102',
+    ErrorCode: '30008',
+  };
   const post = (headers: Record<string, string>) =>
-    fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...headers }, body: new URLSearchParams(params) });
+    fetch(url, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...headers },
+      body: new URLSearchParams(params),
+    });
 
   t.is((await post({})).status, 401);
   t.is((await post({ 'X-Twilio-Signature': twilioSignature('wrong-token', url, params) })).status, 403);
   const tampered = { ...params, ErrorCode: '30001' };
-  t.is((await post({ 'X-Twilio-Signature': twilioSignature('dev-twilio-auth-token', url, tampered) })).status, 403);
+  t.is(
+    (await post({ 'X-Twilio-Signature': twilioSignature('dev-twilio-auth-token', url, tampered) })).status,
+    403,
+  );
   // A correctly signed late `failed` is accepted but cannot move a delivered message backwards.
-  t.is((await post({ 'X-Twilio-Signature': twilioSignature('dev-twilio-auth-token', url, params) })).status, 204);
+  t.is(
+    (await post({ 'X-Twilio-Signature': twilioSignature('dev-twilio-auth-token', url, params) })).status,
+    204,
+  );
   await waitFor('the late callback to be projected', async () => {
     const client = new pg.Client({ connectionString: stack.databaseUrl });
     await client.connect();
-    const { rows } = await client.query<{ n: string }>(`SELECT count(*) AS n FROM events WHERE stream_id = $1 AND type = 'MessageFailed'`, [json.id]);
+    const { rows } = await client.query<{ n: string }>(
+      `SELECT count(*) AS n FROM events WHERE stream_id = $1 AND type = 'MessageFailed'`,
+      [json.id],
+    );
     await client.end();
     return rows[0]?.n === '1';
   });
@@ -105,7 +139,11 @@ test('forged and unsigned provider callbacks are refused and change nothing', as
 
 test('a message for a channel without a configured provider ends failed with no_route', async (t) => {
   const { stack } = t.context;
-  const { status, json } = await send(stack, { channel: 'telegram', to: '123456789', text: 'no telegram provider yet' });
+  const { status, json } = await send(stack, {
+    channel: 'telegram',
+    to: '123456789',
+    text: 'no telegram provider yet',
+  });
   t.is(status, 202);
   const failed = await untilStatus(stack, json.id, 'failed');
   t.is(failed.error?.code, 'no_route');
@@ -121,14 +159,51 @@ test('bad requests get 4xx problem-details with a stable code, never 500', async
     });
   const cases: [string, Promise<Response>, number, string][] = [
     ['malformed JSON', post('{"channel":'), 400, 'malformed_json'],
-    ['wrong types', post(JSON.stringify({ channel: 'sms', to: 14155550100, text: ['x'] })), 400, 'validation_failed'],
-    ['unknown field', post(JSON.stringify({ channel: 'sms', to: '+14155550100', text: 'x', sned_at: 'now' })), 400, 'validation_failed'],
-    ['bad E.164', post(JSON.stringify({ channel: 'sms', to: '0044 20 7946 0000', text: 'x' })), 400, 'validation_failed'],
-    ['unknown channel', post(JSON.stringify({ channel: 'pigeon', to: '+14155550100', text: 'x' })), 400, 'validation_failed'],
-    ['oversize body', post(JSON.stringify({ channel: 'sms', to: '+14155550100', text: 'x'.repeat(2 * 1024 * 1024) })), 413, 'payload_too_large'],
+    [
+      'wrong types',
+      post(JSON.stringify({ channel: 'sms', to: 14155550100, text: ['x'] })),
+      400,
+      'validation_failed',
+    ],
+    [
+      'unknown field',
+      post(JSON.stringify({ channel: 'sms', to: '+14155550100', text: 'x', sned_at: 'now' })),
+      400,
+      'validation_failed',
+    ],
+    [
+      'bad E.164',
+      post(JSON.stringify({ channel: 'sms', to: '0044 20 7946 0000', text: 'x' })),
+      400,
+      'validation_failed',
+    ],
+    [
+      'unknown channel',
+      post(JSON.stringify({ channel: 'pigeon', to: '+14155550100', text: 'x' })),
+      400,
+      'validation_failed',
+    ],
+    [
+      'oversize body',
+      post(JSON.stringify({ channel: 'sms', to: '+14155550100', text: 'x'.repeat(2 * 1024 * 1024) })),
+      413,
+      'payload_too_large',
+    ],
     ['not JSON', post('channel=sms', 'application/x-www-form-urlencoded'), 415, 'unsupported_media_type'],
-    ['unknown route', fetch(`${stack.baseUrl}/v1/nope`, { headers: { Authorization: `Bearer ${stack.apiKey}` } }), 404, 'not_found'],
-    ['malformed id', fetch(`${stack.baseUrl}/v1/messages/not-a-uuid`, { headers: { Authorization: `Bearer ${stack.apiKey}` } }), 404, 'not_found'],
+    [
+      'unknown route',
+      fetch(`${stack.baseUrl}/v1/nope`, { headers: { Authorization: `Bearer ${stack.apiKey}` } }),
+      404,
+      'not_found',
+    ],
+    [
+      'malformed id',
+      fetch(`${stack.baseUrl}/v1/messages/not-a-uuid`, {
+        headers: { Authorization: `Bearer ${stack.apiKey}` },
+      }),
+      404,
+      'not_found',
+    ],
   ];
   for (const [name, pending, status, code] of cases) {
     const response = await pending;
@@ -139,7 +214,9 @@ test('bad requests get 4xx problem-details with a stable code, never 500', async
     t.is(problem.status, status, name);
     t.truthy(problem.title, name);
   }
-  const wrongTypes = (await (await post(JSON.stringify({ channel: 'sms', to: 14155550100, text: ['x'] }))).json()) as {
+  const wrongTypes = (await (
+    await post(JSON.stringify({ channel: 'sms', to: 14155550100, text: ['x'] }))
+  ).json()) as {
     errors: { field: string }[];
   };
   t.deepEqual(wrongTypes.errors.map((e) => e.field).sort(), ['text', 'to']);

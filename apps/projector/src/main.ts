@@ -14,9 +14,23 @@ runService('projector', 15000, async () => {
   if (applied.length > 0) log.info({ migrations: applied }, 'database migrated');
 
   const groupId = `${config.HERALD_TOPIC_PREFIX}herald-projector`;
-  const projected = new Counter({ name: 'herald_projector_events_total', help: 'Events applied to read models', labelNames: ['topic', 'outcome'], registers: [metrics] });
-  const poisoned = new Counter({ name: 'herald_projector_poison_records_total', help: 'Undecodable records skipped', labelNames: ['topic', 'code'], registers: [metrics] });
-  const batchSeconds = new Histogram({ name: 'herald_projector_batch_seconds', help: 'Duration of one projection transaction', registers: [metrics] });
+  const projected = new Counter({
+    name: 'herald_projector_events_total',
+    help: 'Events applied to read models',
+    labelNames: ['topic', 'outcome'],
+    registers: [metrics],
+  });
+  const poisoned = new Counter({
+    name: 'herald_projector_poison_records_total',
+    help: 'Undecodable records skipped',
+    labelNames: ['topic', 'code'],
+    registers: [metrics],
+  });
+  const batchSeconds = new Histogram({
+    name: 'herald_projector_batch_seconds',
+    help: 'Duration of one projection transaction',
+    registers: [metrics],
+  });
 
   const consumer = await startStoredOffsetConsumer({
     kafka: service.kafka,
@@ -32,7 +46,10 @@ runService('projector', 15000, async () => {
       // records the poison record's position by moving past it and counts it.
       for (const bad of batch.poison) {
         poisoned.inc({ topic: bad.topic, code: bad.error.code });
-        log.warn({ topic: bad.topic, partition: bad.partition, offset: bad.offset, code: bad.error.code }, 'skipping poison record');
+        log.warn(
+          { topic: bad.topic, partition: bad.partition, offset: bad.offset, code: bad.error.code },
+          'skipping poison record',
+        );
       }
       const end = batchSeconds.startTimer();
       const outcome = await projectBatch(pool, groupId, batch);

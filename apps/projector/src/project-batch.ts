@@ -2,7 +2,15 @@ import { evolve } from '@herald/domain';
 import type { MessageEvent } from '@herald/domain';
 import type { PartitionBatch } from '@herald/kafka';
 import { nextOffset } from '@herald/kafka';
-import { appendEvents, inTransaction, lockMessages, lockOffset, saveMessages, storeOffset, storedEventIds } from '@herald/store';
+import {
+  appendEvents,
+  inTransaction,
+  lockMessages,
+  lockOffset,
+  saveMessages,
+  storeOffset,
+  storedEventIds,
+} from '@herald/store';
 import type { NewStoredEvent, Pool, StoredMessage } from '@herald/store';
 
 /** What one batch changed, for logs and metrics. */
@@ -23,8 +31,14 @@ export function projectBatch(pool: Pool, groupId: string, batch: PartitionBatch)
     const unseen = batch.records.filter((record) => BigInt(record.offset) >= stored);
     // Lock the messages before checking which events are stored: the same event id arriving on two
     // topics at once is then seen as stored by whichever transaction comes second.
-    const messages = await lockMessages(client, unseen.map((record) => record.event.messageId));
-    const known = await storedEventIds(client, unseen.map((record) => record.event.eventId));
+    const messages = await lockMessages(
+      client,
+      unseen.map((record) => record.event.messageId),
+    );
+    const known = await storedEventIds(
+      client,
+      unseen.map((record) => record.event.eventId),
+    );
     const seen = new Set<string>();
     const fresh = unseen.filter(({ event }) => {
       if (known.has(event.eventId) || seen.has(event.eventId)) return false;

@@ -13,7 +13,12 @@ runService('router', 15000, async () => {
   const providers = loadProviders(config.HERALD_PROVIDERS_FILE);
   const service = await bootService('router', config, ['MessageRouted', 'MessageFailed']);
   const { log, metrics, topics, catalog } = service;
-  const decisions = new Counter({ name: 'herald_router_decisions_total', help: 'Routing decisions', labelNames: ['outcome', 'provider'], registers: [metrics] });
+  const decisions = new Counter({
+    name: 'herald_router_decisions_total',
+    help: 'Routing decisions',
+    labelNames: ['outcome', 'provider'],
+    registers: [metrics],
+  });
 
   const processor = await startTransactionalProcessor({
     kafka: service.kafka,
@@ -28,14 +33,28 @@ runService('router', 15000, async () => {
       const out: OutgoingRecord[] = [];
       for (const { event, headers } of records) {
         if (event.type !== 'MessageAccepted') {
-          log.warn({ type: event.type, messageId: event.messageId }, 'unexpected event type on the requested topic; ignored');
+          log.warn(
+            { type: event.type, messageId: event.messageId },
+            'unexpected event type on the requested topic; ignored',
+          );
           continue;
         }
         const decision = routeAccepted(event as MessageAccepted, providers, Math.random(), Date.now());
-        const topic = decision.kind === 'routed' ? topicFor(topics, 'MessageRouted', decision.event.priority) : topics.events;
-        decisions.inc({ outcome: decision.kind, provider: decision.kind === 'routed' ? decision.event.providerId : 'none' });
+        const topic =
+          decision.kind === 'routed'
+            ? topicFor(topics, 'MessageRouted', decision.event.priority)
+            : topics.events;
+        decisions.inc({
+          outcome: decision.kind,
+          provider: decision.kind === 'routed' ? decision.event.providerId : 'none',
+        });
         log.debug({ messageId: event.messageId, outcome: decision.kind }, 'message routed');
-        out.push({ topic, key: event.to, value: encodeEvent(catalog, topic, decision.event), headers: eventHeaders(decision.event, headers) });
+        out.push({
+          topic,
+          key: event.to,
+          value: encodeEvent(catalog, topic, decision.event),
+          headers: eventHeaders(decision.event, headers),
+        });
       }
       return out;
     },
@@ -49,7 +68,13 @@ runService('router', 15000, async () => {
       { name: 'consumer', ok: processor.joined, detail: processor.joined ? 'assigned' : 'joining group' },
     ],
   });
-  log.info({ providers: providers.map((p) => ({ id: p.id, channel: p.channel, weight: p.weight })), opsPort: ops.port }, 'router running');
+  log.info(
+    {
+      providers: providers.map((p) => ({ id: p.id, channel: p.channel, weight: p.weight })),
+      opsPort: ops.port,
+    },
+    'router running',
+  );
   return async () => {
     await processor.stop();
     await ops.close();

@@ -21,9 +21,16 @@ export function routeAccepted(
 ): RoutingDecision {
   const candidates = providers.filter((provider) => provider.channel === accepted.channel);
   const provider = pickWeighted(candidates, random);
-  if (!provider) return failed(accepted, 'no_route', `no provider is configured for channel ${accepted.channel}`, now);
+  if (!provider)
+    return failed(accepted, 'no_route', `no provider is configured for channel ${accepted.channel}`, now);
   const result = routeMessage(
-    { type: 'RouteMessage', messageId: accepted.messageId, providerId: provider.id, eventId: derivedEventId(accepted.eventId, 'routed:1'), now },
+    {
+      type: 'RouteMessage',
+      messageId: accepted.messageId,
+      providerId: provider.id,
+      eventId: derivedEventId(accepted.eventId, 'routed:1'),
+      now,
+    },
     evolve(null, accepted),
   );
   if (!result.ok) return failed(accepted, result.error.code, result.error.message, now);
@@ -31,7 +38,12 @@ export function routeAccepted(
   return { kind: 'routed', event: routed };
 }
 
-function failed(accepted: MessageAccepted, errorCode: string, errorMessage: string, now: number): RoutingDecision {
+function failed(
+  accepted: MessageAccepted,
+  errorCode: string,
+  errorMessage: string,
+  now: number,
+): RoutingDecision {
   return {
     kind: 'failed',
     event: {

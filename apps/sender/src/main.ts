@@ -16,8 +16,19 @@ runService('sender', 20000, async () => {
   const transports = createTransports(providers);
   const service = await bootService('sender', config, ['MessageSent', 'MessageFailed']);
   const { log, metrics, topics, catalog } = service;
-  const attempts = new Counter({ name: 'herald_provider_attempts_total', help: 'Provider send attempts', labelNames: ['provider', 'outcome', 'code'], registers: [metrics] });
-  const latency = new Histogram({ name: 'herald_provider_latency_seconds', help: 'Provider API call latency', labelNames: ['provider'], buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], registers: [metrics] });
+  const attempts = new Counter({
+    name: 'herald_provider_attempts_total',
+    help: 'Provider send attempts',
+    labelNames: ['provider', 'outcome', 'code'],
+    registers: [metrics],
+  });
+  const latency = new Histogram({
+    name: 'herald_provider_latency_seconds',
+    help: 'Provider API call latency',
+    labelNames: ['provider'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [metrics],
+  });
   // One limit per process: provider calls of every partition in flight share it.
   const limit = pLimit(config.HERALD_SENDER_MAX_IN_FLIGHT);
 
@@ -39,10 +50,23 @@ runService('sender', 20000, async () => {
             const kind = kinds.get(message.providerId) ?? 'unknown';
             const callback = statusCallbackUrl(config.HERALD_PUBLIC_URL, kind, message);
             const outcome = await sendRouted(message, transports.get(message.providerId), callback, Date.now);
-            if (outcome.type === 'MessageSent') latency.observe({ provider: message.providerId }, outcome.latencyMs / 1000);
-            attempts.inc({ provider: message.providerId, outcome: outcome.type === 'MessageSent' ? 'sent' : 'failed', code: outcome.type === 'MessageFailed' ? outcome.errorCode : '' });
-            log.debug({ messageId: message.messageId, provider: message.providerId, outcome: outcome.type }, 'provider called');
-            return { topic: topics.events, key: message.to, value: encodeEvent(catalog, topics.events, outcome), headers: eventHeaders(outcome, headers) };
+            if (outcome.type === 'MessageSent')
+              latency.observe({ provider: message.providerId }, outcome.latencyMs / 1000);
+            attempts.inc({
+              provider: message.providerId,
+              outcome: outcome.type === 'MessageSent' ? 'sent' : 'failed',
+              code: outcome.type === 'MessageFailed' ? outcome.errorCode : '',
+            });
+            log.debug(
+              { messageId: message.messageId, provider: message.providerId, outcome: outcome.type },
+              'provider called',
+            );
+            return {
+              topic: topics.events,
+              key: message.to,
+              value: encodeEvent(catalog, topics.events, outcome),
+              headers: eventHeaders(outcome, headers),
+            };
           }),
         ),
       );

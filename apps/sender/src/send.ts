@@ -16,10 +16,22 @@ export async function sendRouted(
   callbackUrl: string | null,
   clock: () => number,
 ): Promise<SentOrFailed> {
-  const base = { messageId: routed.messageId, tenantId: routed.tenantId, to: routed.to, providerId: routed.providerId };
+  const base = {
+    messageId: routed.messageId,
+    tenantId: routed.tenantId,
+    to: routed.to,
+    providerId: routed.providerId,
+  };
   const eventId = derivedEventId(routed.eventId, `send:${routed.attempt}`);
   if (!transport) {
-    return { type: 'MessageFailed', eventId, occurredAt: clock(), ...base, errorCode: 'provider_unknown', errorMessage: `provider ${routed.providerId} is not configured in this sender` };
+    return {
+      type: 'MessageFailed',
+      eventId,
+      occurredAt: clock(),
+      ...base,
+      errorCode: 'provider_unknown',
+      errorMessage: `provider ${routed.providerId} is not configured in this sender`,
+    };
   }
   const started = clock();
   const result = await transport.send({
@@ -44,5 +56,12 @@ export async function sendRouted(
       latencyMs: Math.max(0, Math.round(finished - started)),
     };
   }
-  return { type: 'MessageFailed', eventId, occurredAt: finished, ...base, errorCode: result.errorCode, errorMessage: result.errorMessage };
+  return {
+    type: 'MessageFailed',
+    eventId,
+    occurredAt: finished,
+    ...base,
+    errorCode: result.errorCode,
+    errorMessage: result.errorMessage,
+  };
 }

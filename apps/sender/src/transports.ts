@@ -23,7 +23,11 @@ export function createTransports(providers: readonly ProviderConfig[]): Map<stri
  * The status callback URL given to a provider. It carries our ids, so a callback can be turned into
  * an event without a lookup (and before the send is even recorded); the provider signs this exact URL.
  */
-export function statusCallbackUrl(publicUrl: string, kind: string, ids: { messageId: string; tenantId: string; providerId: string }): string {
+export function statusCallbackUrl(
+  publicUrl: string,
+  kind: string,
+  ids: { messageId: string; tenantId: string; providerId: string },
+): string {
   const url = new URL(`/providers/${kind}/status`, publicUrl);
   url.searchParams.set('message_id', ids.messageId);
   url.searchParams.set('tenant_id', ids.tenantId);

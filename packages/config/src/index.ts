@@ -19,11 +19,23 @@ export function parseEnv<S extends z.ZodRawShape>(shape: S, env: Env = process.e
 }
 
 /** The development providers file, at the repository root. */
-export const DEFAULT_PROVIDERS_FILE = join(import.meta.dirname, '..', '..', '..', 'config', 'providers.dev.json');
+export const DEFAULT_PROVIDERS_FILE = join(
+  import.meta.dirname,
+  '..',
+  '..',
+  '..',
+  'config',
+  'providers.dev.json',
+);
 
 const list = z
   .string()
-  .transform((value) => value.split(',').map((item) => item.trim()).filter(Boolean))
+  .transform((value) =>
+    value
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean),
+  )
   .pipe(z.array(z.string().regex(/^[^:\s]+:\d+$/, 'expected host:port')).min(1));
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -33,11 +45,20 @@ export const commonShape = {
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   KAFKA_BROKERS: list.default(['127.0.0.1:9092']),
   SCHEMA_REGISTRY_URL: z.url().default('http://127.0.0.1:8081/apis/ccompat/v7'),
-  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'expected a postgres:// URL').default('postgres://postgres@127.0.0.1:5432/herald'),
-  HERALD_TOPIC_PREFIX: z.string().regex(/^[a-zA-Z0-9._-]*$/, 'letters, digits, dot, dash, underscore').default(''),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'expected a postgres:// URL')
+    .default('postgres://postgres@127.0.0.1:5432/herald'),
+  HERALD_TOPIC_PREFIX: z
+    .string()
+    .regex(/^[a-zA-Z0-9._-]*$/, 'letters, digits, dot, dash, underscore')
+    .default(''),
   HERALD_PARTITIONS: z.coerce.number().int().min(1).max(1000).default(6),
   HERALD_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  HERALD_INSTANCE_ID: z.string().regex(/^[a-zA-Z0-9._-]+$/).default(hostname().replace(/[^a-zA-Z0-9._-]/g, '-')),
+  HERALD_INSTANCE_ID: z
+    .string()
+    .regex(/^[a-zA-Z0-9._-]+$/)
+    .default(hostname().replace(/[^a-zA-Z0-9._-]/g, '-')),
   HERALD_PROVIDERS_FILE: z.string().default(DEFAULT_PROVIDERS_FILE),
   HERALD_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(15000),
 };

@@ -32,15 +32,21 @@ export type ProviderConfig = z.infer<typeof provider>;
 // `${VAR}` must be set; `${VAR:-default}` falls back. Substitution happens before validation so a
 // missing credential is reported by name.
 function substitute(text: string, env: Record<string, string | undefined>, missing: string[]): string {
-  return text.replace(/\$\{([A-Z0-9_]+)(?::-([^}]*))?\}/g, (_, name: string, fallback: string | undefined) => {
-    const value = env[name] ?? fallback;
-    if (value === undefined) missing.push(name);
-    return value ?? '';
-  });
+  return text.replace(
+    /\$\{([A-Z0-9_]+)(?::-([^}]*))?\}/g,
+    (_, name: string, fallback: string | undefined) => {
+      const value = env[name] ?? fallback;
+      if (value === undefined) missing.push(name);
+      return value ?? '';
+    },
+  );
 }
 
 /** Reads and validates a providers file; errors name the file and each bad key. */
-export function loadProviders(path: string, env: Record<string, string | undefined> = process.env): ProviderConfig[] {
+export function loadProviders(
+  path: string,
+  env: Record<string, string | undefined> = process.env,
+): ProviderConfig[] {
   let raw: string;
   try {
     raw = readFileSync(path, 'utf8');
@@ -49,7 +55,8 @@ export function loadProviders(path: string, env: Record<string, string | undefin
   }
   const missing: string[] = [];
   const json = substitute(raw, env, missing);
-  if (missing.length > 0) throw new ConfigError(missing.map((name) => `${path}: environment variable ${name} is not set`));
+  if (missing.length > 0)
+    throw new ConfigError(missing.map((name) => `${path}: environment variable ${name} is not set`));
   let parsed: unknown;
   try {
     parsed = JSON.parse(json);
@@ -58,7 +65,9 @@ export function loadProviders(path: string, env: Record<string, string | undefin
   }
   const result = file.safeParse(parsed);
   if (!result.success) {
-    throw new ConfigError(result.error.issues.map((issue) => `${path}: ${issue.path.join('.')}: ${issue.message}`));
+    throw new ConfigError(
+      result.error.issues.map((issue) => `${path}: ${issue.path.join('.')}: ${issue.message}`),
+    );
   }
   const ids = result.data.providers.map((p) => p.id);
   const duplicate = ids.find((id, index) => ids.indexOf(id) !== index);

@@ -27,7 +27,9 @@ function isRecordSchema(value: unknown): value is AvroRecordSchema {
 /** Reads every schema file; fails loudly on a file that is not an Avro record. */
 export function loadSchemas(dir: string = SCHEMA_DIR): Map<string, AvroRecordSchema> {
   const schemas = new Map<string, AvroRecordSchema>();
-  for (const file of readdirSync(dir).filter((name) => name.endsWith('.avsc')).sort()) {
+  for (const file of readdirSync(dir)
+    .filter((name) => name.endsWith('.avsc'))
+    .sort()) {
     const parsed: unknown = JSON.parse(readFileSync(join(dir, file), 'utf8'));
     if (!isRecordSchema(parsed)) throw new Error(`schemas/${file} is not an Avro record schema`);
     if (`${parsed.name}.avsc` !== file) throw new Error(`schemas/${file} declares record ${parsed.name}`);

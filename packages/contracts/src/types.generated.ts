@@ -139,7 +139,14 @@ export interface MessageUndeliveredRecord {
 }
 
 /** Every event type Herald writes. */
-export const EVENT_TYPES = ['MessageAccepted', 'MessageDelivered', 'MessageFailed', 'MessageRouted', 'MessageSent', 'MessageUndelivered'] as const;
+export const EVENT_TYPES = [
+  'MessageAccepted',
+  'MessageDelivered',
+  'MessageFailed',
+  'MessageRouted',
+  'MessageSent',
+  'MessageUndelivered',
+] as const;
 
 /** Name of an event type (the Avro record name). */
 export type EventType = (typeof EVENT_TYPES)[number];

@@ -2,7 +2,17 @@ import test from 'ava';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import avro from 'avsc';
-import { EVENT_TYPES, fromRecord, loadSchemas, renderTypes, schemaOf, subjectFor, toRecord, topicFor, topics } from '@herald/contracts';
+import {
+  EVENT_TYPES,
+  fromRecord,
+  loadSchemas,
+  renderTypes,
+  schemaOf,
+  subjectFor,
+  toRecord,
+  topicFor,
+  topics,
+} from '@herald/contracts';
 import type { EventOf } from '@herald/contracts';
 
 test('generated types are up to date with schemas/*.avsc', (t) => {
@@ -16,7 +26,8 @@ test('every schema parses with avsc and documents every field', (t) => {
     t.notThrows(() => avro.Type.forSchema(schema as avro.Schema));
     for (const field of schema.fields) t.truthy(field.doc, `${type}.${field.name} has no doc`);
     const names = schema.fields.map((f) => f.name);
-    for (const common of ['event_id', 'message_id', 'tenant_id', 'occurred_at', 'to']) t.true(names.includes(common));
+    for (const common of ['event_id', 'message_id', 'tenant_id', 'occurred_at', 'to'])
+      t.true(names.includes(common));
   }
 });
 

@@ -52,7 +52,10 @@ async function startConsumer(
   const state = { joined: false };
   consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
     state.joined = true;
-    options.log.info({ group: options.groupId, assignment: payload.memberAssignment }, 'joined consumer group');
+    options.log.info(
+      { group: options.groupId, assignment: payload.memberAssignment },
+      'joined consumer group',
+    );
     onJoin?.(consumer, payload.memberAssignment).catch((error: unknown) =>
       options.log.error({ err: error }, 'seeking to stored offsets failed'),
     );
@@ -79,7 +82,9 @@ async function startConsumer(
 export async function startStoredOffsetConsumer(
   options: BaseOptions & {
     handle: (batch: PartitionBatch) => Promise<void>;
-    storedOffsets: (assignment: Record<string, number[]>) => Promise<{ topic: string; partition: number; offset: string }[]>;
+    storedOffsets: (
+      assignment: Record<string, number[]>,
+    ) => Promise<{ topic: string; partition: number; offset: string }[]>;
   },
 ): Promise<RunningConsumer> {
   const { consumer, state } = await startConsumer(
@@ -87,15 +92,28 @@ export async function startStoredOffsetConsumer(
     async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
       if (batch.isEmpty() || !isRunning() || isStale()) return;
       const decoded = await decodeBatch(options.catalog, batch);
-      await options.handle({ topic: batch.topic, partition: batch.partition, ...decoded, lastOffset: batch.lastOffset() });
+      await options.handle({
+        topic: batch.topic,
+        partition: batch.partition,
+        ...decoded,
+        lastOffset: batch.lastOffset(),
+      });
       resolveOffset(batch.lastOffset());
       await consumer
-        .commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: nextOffset(batch.lastOffset()) }])
-        .catch((error: unknown) => options.log.warn({ err: error }, 'kafka offset commit failed; stored offsets rule'));
+        .commitOffsets([
+          { topic: batch.topic, partition: batch.partition, offset: nextOffset(batch.lastOffset()) },
+        ])
+        .catch((error: unknown) =>
+          options.log.warn({ err: error }, 'kafka offset commit failed; stored offsets rule'),
+        );
       await heartbeat();
     },
     async (running, assignment) => {
-      for (const { topic, partition, offset } of await startingOffsets(options.kafka, assignment, options.storedOffsets)) {
+      for (const { topic, partition, offset } of await startingOffsets(
+        options.kafka,
+        assignment,
+        options.storedOffsets,
+      )) {
         running.seek({ topic, partition, offset });
       }
     },
@@ -115,9 +133,13 @@ export async function startStoredOffsetConsumer(
 async function startingOffsets(
   kafka: Kafka,
   assignment: Record<string, number[]>,
-  stored: (assignment: Record<string, number[]>) => Promise<{ topic: string; partition: number; offset: string }[]>,
+  stored: (
+    assignment: Record<string, number[]>,
+  ) => Promise<{ topic: string; partition: number; offset: string }[]>,
 ): Promise<{ topic: string; partition: number; offset: string }[]> {
-  const known = new Map((await stored(assignment)).map((entry) => [`${entry.topic}:${entry.partition}`, entry.offset]));
+  const known = new Map(
+    (await stored(assignment)).map((entry) => [`${entry.topic}:${entry.partition}`, entry.offset]),
+  );
   const admin = kafka.admin();
   await admin.connect();
   try {
@@ -157,29 +179,39 @@ export async function startTransactionalProcessor(
 ): Promise<RunningConsumer> {
   const producers: Producer[] = [];
   for (let slot = 0; slot < options.concurrency; slot++) {
-    const producer = createTransactionalProducer(options.kafka, `${options.groupId}-${options.instanceId}-${slot}`);
+    const producer = createTransactionalProducer(
+      options.kafka,
+      `${options.groupId}-${options.instanceId}-${slot}`,
+    );
     await producer.connect();
     producers.push(producer);
   }
   const free = [...producers];
-  const { consumer, state } = await startConsumer(options, async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
-    if (batch.isEmpty() || !isRunning() || isStale()) return;
-    const { records, poison } = await decodeBatch(options.catalog, batch);
-    for (const bad of poison) options.log.warn({ code: bad.error.code, topic: bad.topic, offset: bad.offset }, 'poison record dead-lettered');
-    const outgoing = [
-      ...poison.map((bad) => deadLetter(options.dlqTopic, bad, options.groupId)),
-      ...(await options.process(records, { topic: batch.topic, partition: batch.partition, heartbeat })),
-    ];
-    const producer = free.pop();
-    if (!producer) throw new Error('no free transactional producer: concurrency exceeds the pool');
-    try {
-      await commitTransaction(producer, outgoing, options.groupId, batch, options.log);
-    } finally {
-      free.push(producer);
-    }
-    resolveOffset(batch.lastOffset());
-    await heartbeat();
-  });
+  const { consumer, state } = await startConsumer(
+    options,
+    async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+      if (batch.isEmpty() || !isRunning() || isStale()) return;
+      const { records, poison } = await decodeBatch(options.catalog, batch);
+      for (const bad of poison)
+        options.log.warn(
+          { code: bad.error.code, topic: bad.topic, offset: bad.offset },
+          'poison record dead-lettered',
+        );
+      const outgoing = [
+        ...poison.map((bad) => deadLetter(options.dlqTopic, bad, options.groupId)),
+        ...(await options.process(records, { topic: batch.topic, partition: batch.partition, heartbeat })),
+      ];
+      const producer = free.pop();
+      if (!producer) throw new Error('no free transactional producer: concurrency exceeds the pool');
+      try {
+        await commitTransaction(producer, outgoing, options.groupId, batch, options.log);
+      } finally {
+        free.push(producer);
+      }
+      resolveOffset(batch.lastOffset());
+      await heartbeat();
+    },
+  );
   return {
     get joined() {
       return state.joined;
@@ -220,7 +252,11 @@ async function commitTransaction(
     await transaction.commit();
   } catch (error) {
     // The batch is retried either way; an abort that fails too is logged, the first error rethrown.
-    await transaction.abort().catch((abortError: unknown) => log.warn({ err: abortError, topic, partition }, 'transaction abort failed'));
+    await transaction
+      .abort()
+      .catch((abortError: unknown) =>
+        log.warn({ err: abortError, topic, partition }, 'transaction abort failed'),
+      );
     throw error;
   }
 }

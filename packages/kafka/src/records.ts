@@ -74,7 +74,11 @@ export function deadLetter(dlqTopic: string, poison: PoisonRecord, consumerGroup
 
 /** Headers every Herald event carries; trace context is copied from the event that caused it. */
 export function eventHeaders(event: HeraldEvent, cause?: IHeaders): IHeaders {
-  const headers: IHeaders = { 'event-type': event.type, 'event-id': event.eventId, 'message-id': event.messageId };
+  const headers: IHeaders = {
+    'event-type': event.type,
+    'event-id': event.eventId,
+    'message-id': event.messageId,
+  };
   const traceparent = cause?.traceparent;
   if (traceparent !== undefined) headers.traceparent = traceparent;
   return headers;

@@ -51,13 +51,23 @@ export class SchemaCatalog {
     } catch (error) {
       const status = (error as { status?: number }).status;
       if (status === 409) {
-        throw new HeraldKafkaError('schema_incompatible', `${subject}: schema is not BACKWARD compatible`, false, {
-          cause: error,
-        });
+        throw new HeraldKafkaError(
+          'schema_incompatible',
+          `${subject}: schema is not BACKWARD compatible`,
+          false,
+          {
+            cause: error,
+          },
+        );
       }
-      throw new HeraldKafkaError('registry_unavailable', `${subject}: registration failed: ${String(error)}`, true, {
-        cause: error,
-      });
+      throw new HeraldKafkaError(
+        'registry_unavailable',
+        `${subject}: registration failed: ${String(error)}`,
+        true,
+        {
+          cause: error,
+        },
+      );
     }
   }
 
@@ -86,14 +96,23 @@ export class SchemaCatalog {
 
   private async fetchWriter(id: number): Promise<WriterSchema> {
     const response = await fetch(`${this.registryUrl}/schemas/ids/${id}`).catch((error: unknown) => {
-      throw new HeraldKafkaError('registry_unavailable', `schema id ${id}: ${String(error)}`, true, { cause: error });
+      throw new HeraldKafkaError('registry_unavailable', `schema id ${id}: ${String(error)}`, true, {
+        cause: error,
+      });
     });
-    if (response.status === 404) throw new HeraldKafkaError('unknown_schema_id', `schema id ${id} is not in the registry`, false);
-    if (!response.ok) throw new HeraldKafkaError('registry_unavailable', `schema id ${id}: HTTP ${response.status}`, true);
+    if (response.status === 404)
+      throw new HeraldKafkaError('unknown_schema_id', `schema id ${id} is not in the registry`, false);
+    if (!response.ok)
+      throw new HeraldKafkaError('registry_unavailable', `schema id ${id}: HTTP ${response.status}`, true);
     const body = (await response.json()) as { schema: string };
     const writerType = avro.Type.forSchema(JSON.parse(body.schema) as avro.Schema);
     const type = EVENT_BY_FULL_NAME.get(writerType.name ?? '');
-    if (!type) throw new HeraldKafkaError('unknown_event_type', `schema id ${id} is ${writerType.name}, not a Herald event`, false);
+    if (!type)
+      throw new HeraldKafkaError(
+        'unknown_event_type',
+        `schema id ${id} is ${writerType.name}, not a Herald event`,
+        false,
+      );
     const reader = this.readerType(type);
     if (writerType.equals(reader)) return { type, read: (payload) => reader.fromBuffer(payload) };
     const resolver = reader.createResolver(writerType);
@@ -106,10 +125,16 @@ export class SchemaCatalog {
       headers: { 'Content-Type': 'application/vnd.schemaregistry.v1+json' },
       body: JSON.stringify({ compatibility: 'BACKWARD' }),
     }).catch((error: unknown) => {
-      throw new HeraldKafkaError('registry_unavailable', `${this.registryUrl}: ${String(error)}`, true, { cause: error });
+      throw new HeraldKafkaError('registry_unavailable', `${this.registryUrl}: ${String(error)}`, true, {
+        cause: error,
+      });
     });
     if (!response.ok) {
-      throw new HeraldKafkaError('registry_unavailable', `PUT /config/${subject}: HTTP ${response.status}`, true);
+      throw new HeraldKafkaError(
+        'registry_unavailable',
+        `PUT /config/${subject}: HTTP ${response.status}`,
+        true,
+      );
     }
   }
 }

@@ -21,16 +21,25 @@ export function encodeEvent(catalog: SchemaCatalog, topic: string, event: Herald
 export async function decodeEvent(catalog: SchemaCatalog, value: Buffer | null): Promise<HeraldEvent> {
   if (!value) throw new HeraldKafkaError('record_without_value', 'record has no value', false);
   if (value.length < HEADER_LENGTH || value.readUInt8(0) !== MAGIC_BYTE) {
-    throw new HeraldKafkaError('not_confluent_wire_format', 'value does not start with the Confluent magic byte', false);
+    throw new HeraldKafkaError(
+      'not_confluent_wire_format',
+      'value does not start with the Confluent magic byte',
+      false,
+    );
   }
   const writer = await catalog.writer(value.readInt32BE(1));
   let record: unknown;
   try {
     record = writer.read(value.subarray(HEADER_LENGTH));
   } catch (error) {
-    throw new HeraldKafkaError('avro_decode_failed', `payload does not match ${writer.type}: ${String(error)}`, false, {
-      cause: error,
-    });
+    throw new HeraldKafkaError(
+      'avro_decode_failed',
+      `payload does not match ${writer.type}: ${String(error)}`,
+      false,
+      {
+        cause: error,
+      },
+    );
   }
   return fromRecord(writer.type, record as EventRecords[EventType]) as HeraldEvent;
 }

@@ -50,7 +50,15 @@ export async function bootService(
   );
   await catalog.registerAll(pairs);
   log.info({ topics, partitions, registered: pairs.length }, 'connected to Kafka and the schema registry');
-  return { name, log, metrics, kafka, catalog, topics, infrastructureChecks: () => infrastructureChecks(kafka, config) };
+  return {
+    name,
+    log,
+    metrics,
+    kafka,
+    catalog,
+    topics,
+    infrastructureChecks: () => infrastructureChecks(kafka, config),
+  };
 }
 
 async function infrastructureChecks(kafka: Kafka, config: CommonConfig): Promise<ReadinessCheck[]> {
@@ -68,7 +76,9 @@ async function infrastructureChecks(kafka: Kafka, config: CommonConfig): Promise
   };
   const registryCheck = async (): Promise<ReadinessCheck> => {
     try {
-      const response = await fetch(`${config.SCHEMA_REGISTRY_URL}/subjects`, { signal: AbortSignal.timeout(2000) });
+      const response = await fetch(`${config.SCHEMA_REGISTRY_URL}/subjects`, {
+        signal: AbortSignal.timeout(2000),
+      });
       return { name: 'schema-registry', ok: response.ok, detail: `HTTP ${response.status}` };
     } catch (error) {
       return { name: 'schema-registry', ok: false, detail: String(error) };
@@ -81,7 +91,11 @@ async function infrastructureChecks(kafka: Kafka, config: CommonConfig): Promise
  * Runs a service's `main`, which returns its stop function. Start-up failures are logged with their
  * reason and exit 1; SIGTERM/SIGINT run the stop function within the shutdown deadline.
  */
-export function runService(name: string, deadlineMs: number, main: (log: Logger) => Promise<() => Promise<void>>): void {
+export function runService(
+  name: string,
+  deadlineMs: number,
+  main: (log: Logger) => Promise<() => Promise<void>>,
+): void {
   const log = createLogger(`${name}-main`);
   main(log).then(
     (stop) => onShutdown(log, deadlineMs, stop),

@@ -18,9 +18,10 @@ export interface NewStoredEvent {
 /** Event ids among `eventIds` that are already stored (appends are idempotent by event id). */
 export async function storedEventIds(client: PoolClient, eventIds: string[]): Promise<Set<string>> {
   if (eventIds.length === 0) return new Set();
-  const { rows } = await client.query<{ event_id: string }>('SELECT event_id FROM events WHERE event_id = ANY($1::uuid[])', [
-    eventIds,
-  ]);
+  const { rows } = await client.query<{ event_id: string }>(
+    'SELECT event_id FROM events WHERE event_id = ANY($1::uuid[])',
+    [eventIds],
+  );
   return new Set(rows.map((row) => row.event_id));
 }
 

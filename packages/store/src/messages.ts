@@ -68,7 +68,9 @@ export async function lockMessages(client: PoolClient, ids: string[]): Promise<M
     `SELECT pg_advisory_xact_lock(hashtextextended(id, 4242)) FROM (SELECT unnest($1::text[]) AS id ORDER BY 1) AS ids`,
     [sorted],
   );
-  const { rows } = await client.query<MessageRow>('SELECT * FROM messages WHERE id = ANY($1::uuid[])', [sorted]);
+  const { rows } = await client.query<MessageRow>('SELECT * FROM messages WHERE id = ANY($1::uuid[])', [
+    sorted,
+  ]);
   return new Map(rows.map((row) => [row.id, toStored(row)]));
 }
 
@@ -118,7 +120,10 @@ export async function saveMessages(client: PoolClient, messages: StoredMessage[]
 
 /** One tenant's message, or null when it does not exist or belongs to someone else. */
 export async function findMessage(pool: Pool, tenantId: string, id: string): Promise<MessageState | null> {
-  const { rows } = await pool.query<MessageRow>('SELECT * FROM messages WHERE id = $1 AND tenant_id = $2', [id, tenantId]);
+  const { rows } = await pool.query<MessageRow>('SELECT * FROM messages WHERE id = $1 AND tenant_id = $2', [
+    id,
+    tenantId,
+  ]);
   const row = rows[0];
   return row ? toStored(row).state : null;
 }

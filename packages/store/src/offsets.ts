@@ -8,7 +8,11 @@ export interface StoredOffset {
 }
 
 /** Stored positions of `groupId` for the given assignment (topic → partitions). */
-export async function readOffsets(pool: Pool, groupId: string, assignment: Record<string, number[]>): Promise<StoredOffset[]> {
+export async function readOffsets(
+  pool: Pool,
+  groupId: string,
+  assignment: Record<string, number[]>,
+): Promise<StoredOffset[]> {
   const topics: string[] = [];
   const partitions: number[] = [];
   for (const [topic, list] of Object.entries(assignment)) {
@@ -30,7 +34,12 @@ export async function readOffsets(pool: Pool, groupId: string, assignment: Recor
  * Locks and returns the stored position of one partition inside the caller's transaction, so two
  * members briefly owning the same partition during a rebalance serialise instead of double-applying.
  */
-export async function lockOffset(client: PoolClient, groupId: string, topic: string, partition: number): Promise<bigint> {
+export async function lockOffset(
+  client: PoolClient,
+  groupId: string,
+  topic: string,
+  partition: number,
+): Promise<bigint> {
   await client.query(
     `INSERT INTO consumer_offsets (group_id, topic, partition, next_offset) VALUES ($1, $2, $3, 0)
      ON CONFLICT DO NOTHING`,
@@ -44,7 +53,13 @@ export async function lockOffset(client: PoolClient, groupId: string, topic: str
 }
 
 /** Stores the next offset of one partition inside the caller's transaction. */
-export async function storeOffset(client: PoolClient, groupId: string, topic: string, partition: number, next: string): Promise<void> {
+export async function storeOffset(
+  client: PoolClient,
+  groupId: string,
+  topic: string,
+  partition: number,
+  next: string,
+): Promise<void> {
   await client.query(
     // GREATEST: a fetch that raced the start-up seek may redeliver older records; progress never regresses.
     'UPDATE consumer_offsets SET next_offset = GREATEST(next_offset, $4), updated_at = now() WHERE group_id = $1 AND topic = $2 AND partition = $3',

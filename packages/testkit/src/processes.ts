@@ -62,6 +62,8 @@ export async function waitUntilReady(app: AppProcess, readyUrl: string, timeoutM
     },
     { timeoutMs, intervalMs: 200 },
   ).catch((error: unknown) => {
-    throw new Error(`${error instanceof Error ? error.message : String(error)}\n--- ${app.name} output ---\n${app.output().slice(-4000)}`);
+    throw new Error(
+      `${error instanceof Error ? error.message : String(error)}\n--- ${app.name} output ---\n${app.output().slice(-4000)}`,
+    );
   });
 }

@@ -52,7 +52,9 @@ export function requireServices(): Promise<TestServices> {
       }
     });
     await check('The schema registry', services.schemaRegistryUrl, async () => {
-      const response = await fetch(`${services.schemaRegistryUrl}/subjects`, { signal: AbortSignal.timeout(5000) });
+      const response = await fetch(`${services.schemaRegistryUrl}/subjects`, {
+        signal: AbortSignal.timeout(5000),
+      });
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
     });
     await check('PostgreSQL', services.databaseUrl, async () => {

@@ -24,7 +24,13 @@ export async function startStack(
   options: { env?: Record<string, string>; simulatorEnv?: Record<string, string> } = {},
 ): Promise<TestStack> {
   const database = await createTestDatabase(services);
-  const [httpPort, simPort, routerOps, senderOps, projectorOps] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
+  const [httpPort, simPort, routerOps, senderOps, projectorOps] = await Promise.all([
+    freePort(),
+    freePort(),
+    freePort(),
+    freePort(),
+    freePort(),
+  ]);
   const baseUrl = `http://127.0.0.1:${httpPort}`;
   const simulatorUrl = `http://127.0.0.1:${simPort}`;
   const apiKey = `hk_test_${randomBytes(24).toString('base64url')}`;
@@ -69,7 +75,9 @@ export async function startStack(
       apps.set(name, app);
       if (name === 'provider-sim' || name === 'projector') await waitUntilReady(app, url, 90000);
     }
-    await Promise.all(readiness.slice(2).map(([name, url]) => waitUntilReady(apps.get(name) as AppProcess, url, 90000)));
+    await Promise.all(
+      readiness.slice(2).map(([name, url]) => waitUntilReady(apps.get(name) as AppProcess, url, 90000)),
+    );
   } catch (error) {
     await stop();
     throw error;

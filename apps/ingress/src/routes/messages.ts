@@ -31,7 +31,13 @@ export function messagesRoutes(deps: MessagesDeps) {
   app.post('/', async (c) => {
     const parsed = sendMessageBody.safeParse(await readJson(c));
     if (!parsed.success) {
-      throw new Problem(400, 'validation_failed', 'The request body is invalid', undefined, fieldErrors(parsed.error));
+      throw new Problem(
+        400,
+        'validation_failed',
+        'The request body is invalid',
+        undefined,
+        fieldErrors(parsed.error),
+      );
     }
     const body = parsed.data;
     const messageId = randomUUID();
@@ -55,18 +61,31 @@ export function messagesRoutes(deps: MessagesDeps) {
       },
       null,
     );
-    if (!decision.ok) throw new Problem(500, 'internal_error', 'Message could not be accepted', decision.error.message);
+    if (!decision.ok)
+      throw new Problem(500, 'internal_error', 'Message could not be accepted', decision.error.message);
     const [accepted] = decision.value;
     const headers = { ...eventHeaders(accepted), 'request-id': c.get('requestId') };
     try {
       await deps.producer.send([
-        { topic: deps.requestedTopic, key: accepted.to, value: encodeEvent(deps.catalog, deps.requestedTopic, accepted), headers },
+        {
+          topic: deps.requestedTopic,
+          key: accepted.to,
+          value: encodeEvent(deps.catalog, deps.requestedTopic, accepted),
+          headers,
+        },
       ]);
     } catch (error) {
       deps.log.error({ err: error, requestId: c.get('requestId'), messageId }, 'produce to Kafka failed');
-      throw new Problem(503, 'kafka_unavailable', 'The message could not be stored', 'Nothing was accepted; retry later.', undefined, {
-        'Retry-After': '1',
-      });
+      throw new Problem(
+        503,
+        'kafka_unavailable',
+        'The message could not be stored',
+        'Nothing was accepted; retry later.',
+        undefined,
+        {
+          'Retry-After': '1',
+        },
+      );
     }
     c.header('Location', `/v1/messages/${messageId}`);
     return c.json(messageResource(evolve(null, accepted)), 202);
@@ -76,7 +95,8 @@ export function messagesRoutes(deps: MessagesDeps) {
     const id = c.req.param('id');
     // Unknown, malformed and other tenants' ids all answer the same 404: ids are not an oracle.
     const state = UUID.test(id) ? await findMessage(deps.pool, c.get('tenantId'), id) : null;
-    if (!state) throw new Problem(404, 'not_found', 'Message not found', `No message ${id} for this account.`);
+    if (!state)
+      throw new Problem(404, 'not_found', 'Message not found', `No message ${id} for this account.`);
     return c.json(messageResource(state));
   });
 

@@ -18,7 +18,10 @@ export interface TwilioCallbackDeps {
   log: Logger;
 }
 
-type CallbackEvent = Extract<HeraldEvent, { type: 'MessageDelivered' | 'MessageUndelivered' | 'MessageFailed' }>;
+type CallbackEvent = Extract<
+  HeraldEvent,
+  { type: 'MessageDelivered' | 'MessageUndelivered' | 'MessageFailed' }
+>;
 
 /**
  * `POST /providers/twilio/status`: Twilio's status callback. The signature is checked over the URL
@@ -32,7 +35,8 @@ export function twilioCallbackRoutes(deps: TwilioCallbackDeps) {
   app.post('/status', async (c) => {
     const providerId = c.req.query('provider_id') ?? '';
     const provider = deps.providers.find((p) => p.id === providerId && p.kind === 'twilio');
-    if (!provider) throw new Problem(404, 'unknown_provider', 'Unknown provider', `No Twilio provider ${providerId}.`);
+    if (!provider)
+      throw new Problem(404, 'unknown_provider', 'Unknown provider', `No Twilio provider ${providerId}.`);
     const signature = c.req.header('x-twilio-signature');
     if (!signature) throw new Problem(401, 'signature_missing', 'X-Twilio-Signature header is missing');
     const form = await c.req.parseBody();
@@ -43,12 +47,26 @@ export function twilioCallbackRoutes(deps: TwilioCallbackDeps) {
     if (!verifyTwilioSignature(provider.options.authToken, signedUrl, params, signature)) {
       throw new Problem(403, 'signature_invalid', 'X-Twilio-Signature does not match');
     }
-    const event = callbackEvent(params, c.req.query('message_id'), c.req.query('tenant_id'), providerId, deps.clock());
+    const event = callbackEvent(
+      params,
+      c.req.query('message_id'),
+      c.req.query('tenant_id'),
+      providerId,
+      deps.clock(),
+    );
     if (event) {
       await deps.producer.send([
-        { topic: deps.eventsTopic, key: event.to, value: encodeEvent(deps.catalog, deps.eventsTopic, event), headers: eventHeaders(event) },
+        {
+          topic: deps.eventsTopic,
+          key: event.to,
+          value: encodeEvent(deps.catalog, deps.eventsTopic, event),
+          headers: eventHeaders(event),
+        },
       ]);
-      deps.log.info({ messageId: event.messageId, type: event.type, providerId }, 'provider callback recorded');
+      deps.log.info(
+        { messageId: event.messageId, type: event.type, providerId },
+        'provider callback recorded',
+      );
     }
     return c.body(null, 204);
   });
@@ -68,7 +86,14 @@ function callbackEvent(
   if (!messageId || !tenantId || !sid || !to) {
     throw new Problem(400, 'validation_failed', 'Callback is missing MessageSid, To or our ids');
   }
-  const base = { messageId, tenantId, to, occurredAt: now, providerId, eventId: derivedEventId(sid, `twilio:${twilioStatus}`) };
+  const base = {
+    messageId,
+    tenantId,
+    to,
+    occurredAt: now,
+    providerId,
+    eventId: derivedEventId(sid, `twilio:${twilioStatus}`),
+  };
   const errorCode = params.ErrorCode ? `twilio_${params.ErrorCode}` : 'twilio_unknown';
   const errorMessage = params.ErrorMessage ?? `Twilio reported ${twilioStatus}`;
   const status = mapTwilioStatus(twilioStatus);
