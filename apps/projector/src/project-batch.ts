@@ -8,10 +8,13 @@ import {
   lockMessages,
   lockOffset,
   saveMessages,
+  settleCredits,
   storeOffset,
   storedEventIds,
 } from '@herald/store';
 import type { NewStoredEvent, Pool, StoredMessage } from '@herald/store';
+import type { Settlement } from './settlements.js';
+import { settlementFor } from './settlements.js';
 
 /** What one batch changed, for logs and metrics. */
 export interface ProjectionOutcome {
@@ -47,6 +50,8 @@ export function projectBatch(pool: Pool, groupId: string, batch: PartitionBatch)
     });
     const changed = new Map<string, StoredMessage>();
     const newEvents: NewStoredEvent[] = [];
+    const settlements: Settlement[] = [];
+    let latest = 0;
     for (const { event, topic, partition, offset, headers } of fresh) {
       const current = changed.get(event.messageId) ?? messages.get(event.messageId);
       const next: StoredMessage = {
@@ -54,6 +59,9 @@ export function projectBatch(pool: Pool, groupId: string, batch: PartitionBatch)
         version: (current?.version ?? 0) + 1,
       };
       changed.set(event.messageId, next);
+      const settlement = settlementFor(event);
+      if (settlement) settlements.push(settlement);
+      latest = Math.max(latest, event.occurredAt);
       const { type, ...data } = event;
       newEvents.push({
         eventId: event.eventId,
@@ -71,6 +79,8 @@ export function projectBatch(pool: Pool, groupId: string, batch: PartitionBatch)
     }
     await appendEvents(client, newEvents);
     await saveMessages(client, [...changed.values()]);
+    // The ledger entries carry the events' own time, so a rebuild writes the same rows.
+    if (settlements.length > 0) await settleCredits(client, settlements, latest);
     await storeOffset(client, groupId, batch.topic, batch.partition, nextOffset(batch.lastOffset));
     return { applied: fresh.length, skipped: batch.records.length - fresh.length };
   });

@@ -106,6 +106,12 @@ function planStream(messages: number, seed: number): Stream {
       clientReference: random() < 0.3 ? `order-${i}` : null,
       callbackUrl: random() < 0.2 ? `https://hooks.example.com/${i}` : null,
       metadata: random() < 0.2 ? { campaign: `c${below(5)}` } : null,
+      sendAt: null,
+      expiresAt: null,
+      parts: 1,
+      encoding: 'GSM-7',
+      costMicros: 0,
+      broadcastId: null,
     };
     own.push(emit(accepted));
 
@@ -126,6 +132,7 @@ function planStream(messages: number, seed: number): Stream {
         priority: 'normal',
         providerId,
         attempt,
+        expiresAt: null,
       };
       own.push(emit(routed));
     }

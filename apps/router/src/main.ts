@@ -1,28 +1,38 @@
 import { loadProviders } from '@herald/config';
-import { topicFor } from '@herald/contracts';
-import type { MessageAccepted } from '@herald/domain';
-import { encodeEvent, eventHeaders, startTransactionalProcessor } from '@herald/kafka';
-import type { OutgoingRecord } from '@herald/kafka';
+import { createTransactionalProducer, startTransactionalProcessor } from '@herald/kafka';
 import { bootService, runService } from '@herald/service';
+import { createPool, migrate } from '@herald/store';
 import { Counter, startOpsServer } from '@herald/telemetry';
 import { loadRouterConfig } from './config.js';
-import { routeAccepted } from './route.js';
+import type { RouterDeps } from './requested-batch.js';
+import { handleRequestedBatch } from './requested-batch.js';
+import { startScheduler } from './scheduler.js';
 
 runService('router', 15000, async () => {
   const config = loadRouterConfig();
   const providers = loadProviders(config.HERALD_PROVIDERS_FILE);
-  const service = await bootService('router', config, ['MessageRouted', 'MessageFailed']);
+  const service = await bootService('router', config, [
+    'MessageRouted',
+    'MessageFailed',
+    'MessageScheduled',
+    'MessageCancelled',
+    'MessageExpired',
+  ]);
   const { log, metrics, topics, catalog } = service;
+  const pool = createPool(config.DATABASE_URL, config.HERALD_ROUTER_CONCURRENCY + 2);
+  await migrate(pool);
   const decisions = new Counter({
     name: 'herald_router_decisions_total',
-    help: 'Routing decisions',
-    labelNames: ['outcome', 'provider'],
+    help: 'Router outcomes by event type',
+    labelNames: ['type'],
     registers: [metrics],
   });
+  const deps: RouterDeps = { pool, providers, catalog, topics, clock: Date.now, random: Math.random };
+  const groupId = `${config.HERALD_TOPIC_PREFIX}herald-router`;
 
   const processor = await startTransactionalProcessor({
     kafka: service.kafka,
-    groupId: `${config.HERALD_TOPIC_PREFIX}herald-router`,
+    groupId,
     topics: [topics.requested],
     catalog,
     log,
@@ -30,34 +40,16 @@ runService('router', 15000, async () => {
     instanceId: config.HERALD_INSTANCE_ID,
     dlqTopic: topics.dlq,
     process: async (records) => {
-      const out: OutgoingRecord[] = [];
-      for (const { event, headers } of records) {
-        if (event.type !== 'MessageAccepted') {
-          log.warn(
-            { type: event.type, messageId: event.messageId },
-            'unexpected event type on the requested topic; ignored',
-          );
-          continue;
-        }
-        const decision = routeAccepted(event as MessageAccepted, providers, Math.random(), Date.now());
-        const topic =
-          decision.kind === 'routed'
-            ? topicFor(topics, 'MessageRouted', decision.event.priority)
-            : topics.events;
-        decisions.inc({
-          outcome: decision.kind,
-          provider: decision.kind === 'routed' ? decision.event.providerId : 'none',
-        });
-        log.debug({ messageId: event.messageId, outcome: decision.kind }, 'message routed');
-        out.push({
-          topic,
-          key: event.to,
-          value: encodeEvent(catalog, topic, decision.event),
-          headers: eventHeaders(decision.event, headers),
-        });
-      }
+      const out = await handleRequestedBatch(deps, records);
+      for (const record of out) decisions.inc({ type: String(record.headers?.['event-type'] ?? 'unknown') });
       return out;
     },
+  });
+  const schedulerProducer = createTransactionalProducer(service.kafka, `${groupId}-${config.HERALD_INSTANCE_ID}-scheduler`);
+  await schedulerProducer.connect();
+  const scheduler = startScheduler(deps, schedulerProducer, log, {
+    intervalMs: config.HERALD_SCHEDULER_INTERVAL_MS,
+    batchSize: config.HERALD_SCHEDULER_BATCH,
   });
 
   const ops = await startOpsServer({
@@ -69,14 +61,14 @@ runService('router', 15000, async () => {
     ],
   });
   log.info(
-    {
-      providers: providers.map((p) => ({ id: p.id, channel: p.channel, weight: p.weight })),
-      opsPort: ops.port,
-    },
+    { providers: providers.map((p) => ({ id: p.id, channel: p.channel, weight: p.weight })), opsPort: ops.port },
     'router running',
   );
   return async () => {
+    await scheduler.stop();
     await processor.stop();
+    await schedulerProducer.disconnect();
     await ops.close();
+    await pool.end();
   };
 });

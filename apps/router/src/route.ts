@@ -1,61 +1,100 @@
 import type { ProviderConfig } from '@herald/config';
 import type { HeraldEvent } from '@herald/contracts';
-import { evolve, pickWeighted, routeMessage } from '@herald/domain';
+import { evolve, expireMessage, isExpired, pickWeighted, routeMessage, scheduleMessage } from '@herald/domain';
 import type { MessageAccepted } from '@herald/domain';
 import { derivedEventId } from '@herald/kafka';
 
-/** The routing decision for one accepted message: the event to write, and why. */
-export type RoutingDecision =
-  | { kind: 'routed'; event: Extract<HeraldEvent, { type: 'MessageRouted' }> }
-  | { kind: 'failed'; event: Extract<HeraldEvent, { type: 'MessageFailed' }> };
+type EventNamed<T extends HeraldEvent['type']> = Extract<HeraldEvent, { type: T }>;
 
-/**
- * Picks a provider for an accepted message by weight among the providers of its channel. The
- * random number and the clock are inputs so tests can pin them.
- */
-export function routeAccepted(
+/** What the router does with an accepted message before any I/O: expire it, hold it, or route it now. */
+export type Triage = 'expire' | 'schedule' | 'route';
+
+/** Messages due within this margin are routed at once rather than scheduled. */
+const SCHEDULE_MARGIN_MS = 1000;
+
+/** Decides whether an accepted message is expired, to be held until its send_at, or routed now. */
+export function triage(accepted: MessageAccepted, now: number): Triage {
+  const state = evolve(null, accepted);
+  if (isExpired(state, now)) return 'expire';
+  if (state.sendAt !== null && state.sendAt > now + SCHEDULE_MARGIN_MS) return 'schedule';
+  return 'route';
+}
+
+/** The providers that may carry a message: its channel, positive weight. */
+export function candidatesFor(accepted: MessageAccepted, providers: readonly ProviderConfig[]): ProviderConfig[] {
+  return providers.filter((provider) => provider.channel === accepted.channel && provider.weight > 0);
+}
+
+/** What the I/O around routing found out about one message. */
+export interface RoutingFacts {
+  optedOut: boolean;
+  /** Outcome of the credit hold; absent when no hold was attempted. */
+  hold?: { ok: true } | { ok: false; available: number };
+}
+
+/** The event that routes, or refuses, one message that is due now. Pure: random and time are inputs. */
+export function routeNow(
   accepted: MessageAccepted,
   providers: readonly ProviderConfig[],
+  facts: RoutingFacts,
   random: number,
   now: number,
-): RoutingDecision {
-  const candidates = providers.filter((provider) => provider.channel === accepted.channel);
-  const provider = pickWeighted(candidates, random);
-  if (!provider)
-    return failed(accepted, 'no_route', `no provider is configured for channel ${accepted.channel}`, now);
+): EventNamed<'MessageRouted' | 'MessageFailed' | 'MessageExpired'> {
+  const state = evolve(null, accepted);
+  if (isExpired(state, now)) return expired(accepted, now);
+  if (facts.optedOut) {
+    return failed(accepted, 'recipient_opted_out', `${accepted.to} opted out of messages from this account`, now);
+  }
+  const provider = pickWeighted(candidatesFor(accepted, providers), random);
+  if (!provider) return failed(accepted, 'no_route', `no provider is configured for channel ${accepted.channel}`, now);
+  if (facts.hold && !facts.hold.ok) {
+    const detail = `the message costs ${accepted.costMicros} micro-credits, ${facts.hold.available} are available`;
+    return failed(accepted, 'insufficient_credits', detail, now);
+  }
   const result = routeMessage(
-    {
-      type: 'RouteMessage',
-      messageId: accepted.messageId,
-      providerId: provider.id,
-      eventId: derivedEventId(accepted.eventId, 'routed:1'),
-      now,
-    },
-    evolve(null, accepted),
+    { type: 'RouteMessage', messageId: accepted.messageId, providerId: provider.id, eventId: derivedEventId(accepted.eventId, 'routed:1'), now },
+    state,
   );
   if (!result.ok) return failed(accepted, result.error.code, result.error.message, now);
   const [routed] = result.value;
-  return { kind: 'routed', event: routed };
+  return { ...routed, expiresAt: accepted.expiresAt };
 }
 
-function failed(
-  accepted: MessageAccepted,
-  errorCode: string,
-  errorMessage: string,
+/** The MessageScheduled that records a hold until send_at. */
+export function scheduled(accepted: MessageAccepted, now: number): EventNamed<'MessageScheduled'> {
+  const result = scheduleMessage(evolve(null, accepted), { eventId: derivedEventId(accepted.eventId, 'scheduled'), now });
+  if (!result.ok) throw new Error(`message ${accepted.messageId} cannot be scheduled: ${result.error.message}`);
+  const [event] = result.value;
+  return event;
+}
+
+/** The MessageExpired of a message whose validity ran out before it was routed. */
+export function expired(accepted: MessageAccepted, now: number): EventNamed<'MessageExpired'> {
+  const result = expireMessage(evolve(null, accepted), { eventId: derivedEventId(accepted.eventId, 'expired'), now });
+  if (!result.ok) throw new Error(`message ${accepted.messageId} is not expired: ${result.error.message}`);
+  const [event] = result.value;
+  return event;
+}
+
+/** The MessageCancelled of a scheduled message whose cancellation the router carried out. */
+export function cancelled(
+  ids: { messageId: string; tenantId: string; to: string },
   now: number,
-): RoutingDecision {
+): EventNamed<'MessageCancelled'> {
+  // One id per message, whatever the number of cancel requests: retries and repeats deduplicate.
+  return { type: 'MessageCancelled', eventId: derivedEventId(ids.messageId, 'cancelled'), ...ids, occurredAt: now, reason: 'cancelled by the client' };
+}
+
+function failed(accepted: MessageAccepted, errorCode: string, errorMessage: string, now: number): EventNamed<'MessageFailed'> {
   return {
-    kind: 'failed',
-    event: {
-      type: 'MessageFailed',
-      eventId: derivedEventId(accepted.eventId, 'route-failed'),
-      messageId: accepted.messageId,
-      tenantId: accepted.tenantId,
-      occurredAt: now,
-      to: accepted.to,
-      providerId: null,
-      errorCode,
-      errorMessage,
-    },
+    type: 'MessageFailed',
+    eventId: derivedEventId(accepted.eventId, 'route-failed'),
+    messageId: accepted.messageId,
+    tenantId: accepted.tenantId,
+    occurredAt: now,
+    to: accepted.to,
+    providerId: null,
+    errorCode,
+    errorMessage,
   };
 }

@@ -14,7 +14,7 @@ runService('sender', 20000, async () => {
   const providers = loadProviders(config.HERALD_PROVIDERS_FILE);
   const kinds = new Map(providers.map((p) => [p.id, p.kind]));
   const transports = createTransports(providers);
-  const service = await bootService('sender', config, ['MessageSent', 'MessageFailed']);
+  const service = await bootService('sender', config, ['MessageSent', 'MessageFailed', 'MessageExpired']);
   const { log, metrics, topics, catalog } = service;
   const attempts = new Counter({
     name: 'herald_provider_attempts_total',
@@ -54,7 +54,7 @@ runService('sender', 20000, async () => {
               latency.observe({ provider: message.providerId }, outcome.latencyMs / 1000);
             attempts.inc({
               provider: message.providerId,
-              outcome: outcome.type === 'MessageSent' ? 'sent' : 'failed',
+              outcome: outcome.type === 'MessageSent' ? 'sent' : outcome.type === 'MessageFailed' ? 'failed' : 'expired',
               code: outcome.type === 'MessageFailed' ? outcome.errorCode : '',
             });
             log.debug(

@@ -3,7 +3,7 @@ import type { MessageRouted } from '@herald/domain';
 import { derivedEventId } from '@herald/kafka';
 import type { Transport } from '@herald/transports';
 
-type SentOrFailed = Extract<HeraldEvent, { type: 'MessageSent' | 'MessageFailed' }>;
+type SendOutcome = Extract<HeraldEvent, { type: 'MessageSent' | 'MessageFailed' | 'MessageExpired' }>;
 
 /**
  * Hands one routed message to its provider and returns the resulting event. Vendor and network
@@ -15,7 +15,7 @@ export async function sendRouted(
   transport: Transport | undefined,
   callbackUrl: string | null,
   clock: () => number,
-): Promise<SentOrFailed> {
+): Promise<SendOutcome> {
   const base = {
     messageId: routed.messageId,
     tenantId: routed.tenantId,
@@ -23,6 +23,10 @@ export async function sendRouted(
     providerId: routed.providerId,
   };
   const eventId = derivedEventId(routed.eventId, `send:${routed.attempt}`);
+  // Validity is checked again here: a message can wait behind others in the sender long enough to lapse.
+  if (routed.expiresAt !== null && clock() >= routed.expiresAt) {
+    return { type: 'MessageExpired', eventId, occurredAt: clock(), messageId: routed.messageId, tenantId: routed.tenantId, to: routed.to, reason: 'validity elapsed before the provider was called' };
+  }
   if (!transport) {
     return {
       type: 'MessageFailed',

@@ -230,7 +230,22 @@ async function commitTransaction(
   batch: { topic: string; partition: number; lastOffset: () => string },
   log: Logger,
 ): Promise<void> {
-  const { topic, partition } = batch;
+  await produceInTransaction(producer, outgoing, log, {
+    consumerGroupId: groupId,
+    topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: nextOffset(batch.lastOffset()) }] }],
+  });
+}
+
+/**
+ * Produces `outgoing` atomically in one Kafka transaction, with consumer offsets when given; aborts
+ * and rethrows on any error so nothing of it becomes visible to read_committed consumers.
+ */
+export async function produceInTransaction(
+  producer: Producer,
+  outgoing: OutgoingRecord[],
+  log: Logger,
+  offsets?: { consumerGroupId: string; topics: { topic: string; partitions: { partition: number; offset: string }[] }[] },
+): Promise<void> {
   const transaction = await producer.transaction();
   try {
     if (outgoing.length > 0) {
@@ -245,18 +260,13 @@ async function commitTransaction(
         topicMessages: [...byTopic].map(([name, messages]) => ({ topic: name, messages })),
       });
     }
-    await transaction.sendOffsets({
-      consumerGroupId: groupId,
-      topics: [{ topic, partitions: [{ partition, offset: nextOffset(batch.lastOffset()) }] }],
-    });
+    if (offsets) await transaction.sendOffsets(offsets);
     await transaction.commit();
   } catch (error) {
-    // The batch is retried either way; an abort that fails too is logged, the first error rethrown.
+    // An abort that fails too is logged; the first error is the one the caller sees.
     await transaction
       .abort()
-      .catch((abortError: unknown) =>
-        log.warn({ err: abortError, topic, partition }, 'transaction abort failed'),
-      );
+      .catch((abortError: unknown) => log.warn({ err: abortError }, 'transaction abort failed'));
     throw error;
   }
 }

@@ -10,6 +10,6 @@ export { ensureTopics } from './topics-admin.js';
 export type { TopicSpec } from './topics-admin.js';
 export { decodeBatch, deadLetter, eventHeaders, nextOffset } from './records.js';
 export type { DecodedRecord, PoisonRecord } from './records.js';
-export { startStoredOffsetConsumer, startTransactionalProcessor } from './consumer.js';
+export { startStoredOffsetConsumer, startTransactionalProcessor, produceInTransaction } from './consumer.js';
 export type { PartitionBatch, RunningConsumer, ProcessContext } from './consumer.js';
 export { derivedEventId } from './ids.js';

@@ -77,6 +77,12 @@ function accepted(to: string, n: number): EventOf<'MessageAccepted'> {
     clientReference: `ref-${n}`,
     callbackUrl: null,
     metadata: n % 3 === 0 ? { order: String(n) } : null,
+    sendAt: null,
+    expiresAt: n % 2 === 0 ? Date.UTC(2025, 0, 2) : null,
+    parts: 1,
+    encoding: 'UCS-2',
+    costMicros: 10_000,
+    broadcastId: null,
   };
 }
 

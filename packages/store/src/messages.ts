@@ -7,7 +7,8 @@ export interface StoredMessage {
   version: number;
 }
 
-interface MessageRow {
+/** A row of the messages read model as node-postgres returns it. */
+export interface MessageRow {
   id: string;
   tenant_id: string;
   channel: MessageState['channel'];
@@ -28,9 +29,21 @@ interface MessageRow {
   version: number;
   created_at: Date | null;
   updated_at: Date;
+  // Added by migration 004.
+  send_at: Date | null;
+  expires_at: Date | null;
+  parts: number;
+  encoding: string | null;
+  cost_micros: string | number;
+  broadcast_id: string | null;
+  cancel_requested_at: Date | null;
 }
 
-function toStored(row: MessageRow): StoredMessage {
+const time = (value: Date | null) => (value === null ? null : value.getTime());
+const date = (ms: number | null) => (ms === null ? null : new Date(ms));
+
+/** Maps a messages row to the state it stores. */
+export function toStored(row: MessageRow): StoredMessage {
   return {
     version: row.version,
     state: {
@@ -50,9 +63,17 @@ function toStored(row: MessageRow): StoredMessage {
       errorCode: row.error_code,
       errorMessage: row.error_message,
       attempts: row.attempts,
-      createdAt: row.created_at ? row.created_at.getTime() : null,
+      createdAt: time(row.created_at),
       updatedAt: row.updated_at.getTime(),
       statusTimes: row.status_times,
+      sendAt: time(row.send_at),
+      expiresAt: time(row.expires_at),
+      parts: row.parts,
+      encoding: row.encoding,
+      // bigint comes back as a string (pool.ts); micro-credits of one message fit a double exactly.
+      costMicros: Number(row.cost_micros),
+      broadcastId: row.broadcast_id,
+      cancelRequestedAt: time(row.cancel_requested_at),
     },
   };
 }
@@ -81,10 +102,13 @@ export async function saveMessages(client: PoolClient, messages: StoredMessage[]
   await client.query(
     `INSERT INTO messages (id, tenant_id, channel, recipient, sender, body, priority, client_reference, callback_url,
                            metadata, status, provider_id, provider_message_id, error_code, error_message, attempts,
-                           status_times, version, created_at, updated_at)
+                           status_times, version, created_at, updated_at, send_at, expires_at, parts, encoding,
+                           cost_micros, broadcast_id, cancel_requested_at)
      SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
                           $9::text[], $10::jsonb[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[],
-                          $16::int[], $17::jsonb[], $18::int[], $19::timestamptz[], $20::timestamptz[])
+                          $16::int[], $17::jsonb[], $18::int[], $19::timestamptz[], $20::timestamptz[],
+                          $21::timestamptz[], $22::timestamptz[], $23::int[], $24::text[], $25::bigint[], $26::uuid[],
+                          $27::timestamptz[])
      ON CONFLICT (id) DO UPDATE SET
        tenant_id = EXCLUDED.tenant_id, channel = EXCLUDED.channel, recipient = EXCLUDED.recipient,
        sender = EXCLUDED.sender, body = EXCLUDED.body, priority = EXCLUDED.priority,
@@ -92,7 +116,10 @@ export async function saveMessages(client: PoolClient, messages: StoredMessage[]
        metadata = EXCLUDED.metadata, status = EXCLUDED.status, provider_id = EXCLUDED.provider_id,
        provider_message_id = EXCLUDED.provider_message_id, error_code = EXCLUDED.error_code,
        error_message = EXCLUDED.error_message, attempts = EXCLUDED.attempts, status_times = EXCLUDED.status_times,
-       version = EXCLUDED.version, created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at`,
+       version = EXCLUDED.version, created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at,
+       send_at = EXCLUDED.send_at, expires_at = EXCLUDED.expires_at, parts = EXCLUDED.parts,
+       encoding = EXCLUDED.encoding, cost_micros = EXCLUDED.cost_micros, broadcast_id = EXCLUDED.broadcast_id,
+       cancel_requested_at = EXCLUDED.cancel_requested_at`,
     [
       column((s) => s.id),
       column((s) => s.tenantId),
@@ -112,8 +139,15 @@ export async function saveMessages(client: PoolClient, messages: StoredMessage[]
       column((s) => s.attempts),
       column((s) => JSON.stringify(s.statusTimes)),
       messages.map((m) => m.version),
-      column((s) => (s.createdAt === null ? null : new Date(s.createdAt))),
+      column((s) => date(s.createdAt)),
       column((s) => new Date(s.updatedAt)),
+      column((s) => date(s.sendAt)),
+      column((s) => date(s.expiresAt)),
+      column((s) => s.parts),
+      column((s) => s.encoding),
+      column((s) => s.costMicros),
+      column((s) => s.broadcastId),
+      column((s) => date(s.cancelRequestedAt)),
     ],
   );
 }

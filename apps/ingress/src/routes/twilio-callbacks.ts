@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import type { Context } from 'hono';
 import type { ProviderConfig } from '@herald/config';
 import type { HeraldEvent } from '@herald/contracts';
 import { derivedEventId, encodeEvent, eventHeaders } from '@herald/kafka';
@@ -16,11 +17,13 @@ export interface TwilioCallbackDeps {
   eventsTopic: string;
   clock: () => number;
   log: Logger;
+  /** Records what an inbound message asks for (STOP, START...) for the tenant it was sent to. */
+  onInbound: (inbound: { tenantId: string | null; from: string; body: string }) => Promise<void>;
 }
 
 type CallbackEvent = Extract<
   HeraldEvent,
-  { type: 'MessageDelivered' | 'MessageUndelivered' | 'MessageFailed' }
+  { type: 'MessageDelivered' | 'MessageUndelivered' | 'MessageFailed' | 'MessageRead' }
 >;
 
 /**
@@ -33,20 +36,7 @@ type CallbackEvent = Extract<
 export function twilioCallbackRoutes(deps: TwilioCallbackDeps) {
   const app = new Hono();
   app.post('/status', async (c) => {
-    const providerId = c.req.query('provider_id') ?? '';
-    const provider = deps.providers.find((p) => p.id === providerId && p.kind === 'twilio');
-    if (!provider)
-      throw new Problem(404, 'unknown_provider', 'Unknown provider', `No Twilio provider ${providerId}.`);
-    const signature = c.req.header('x-twilio-signature');
-    if (!signature) throw new Problem(401, 'signature_missing', 'X-Twilio-Signature header is missing');
-    const form = await c.req.parseBody();
-    const params: Record<string, string> = {};
-    for (const [name, value] of Object.entries(form)) if (typeof value === 'string') params[name] = value;
-    const requestUrl = new URL(c.req.url);
-    const signedUrl = new URL(`${requestUrl.pathname}${requestUrl.search}`, deps.publicUrl).toString();
-    if (!verifyTwilioSignature(provider.options.authToken, signedUrl, params, signature)) {
-      throw new Problem(403, 'signature_invalid', 'X-Twilio-Signature does not match');
-    }
+    const { providerId, params } = await verifiedTwilioRequest(c, deps.providers, deps.publicUrl);
     const event = callbackEvent(
       params,
       c.req.query('message_id'),
@@ -70,7 +60,39 @@ export function twilioCallbackRoutes(deps: TwilioCallbackDeps) {
     }
     return c.body(null, 204);
   });
+  app.post('/inbound', async (c) => {
+    const { params } = await verifiedTwilioRequest(c, deps.providers, deps.publicUrl);
+    await deps.onInbound({ tenantId: c.req.query('tenant_id') ?? null, from: params.From ?? '', body: params.Body ?? '' });
+    // An empty TwiML response: Herald answers nothing itself; the opt-out is recorded.
+    return c.body('<?xml version="1.0" encoding="UTF-8"?><Response></Response>', 200, { 'Content-Type': 'text/xml' });
+  });
   return app;
+}
+
+/**
+ * Checks a Twilio webhook's X-Twilio-Signature over the URL Twilio was given (our public URL plus
+ * the query carrying our ids) and its form parameters, with the auth token of the provider named in
+ * the query. A forged or unsigned request is refused before anything is read from it.
+ */
+async function verifiedTwilioRequest(
+  c: Context,
+  providers: readonly ProviderConfig[],
+  publicUrl: string,
+): Promise<{ providerId: string; params: Record<string, string> }> {
+  const providerId = c.req.query('provider_id') ?? '';
+  const provider = providers.find((p) => p.id === providerId && p.kind === 'twilio');
+  if (!provider) throw new Problem(404, 'unknown_provider', 'Unknown provider', `No Twilio provider ${providerId}.`);
+  const signature = c.req.header('x-twilio-signature');
+  if (!signature) throw new Problem(401, 'signature_missing', 'X-Twilio-Signature header is missing');
+  const form = await c.req.parseBody();
+  const params: Record<string, string> = {};
+  for (const [name, value] of Object.entries(form)) if (typeof value === 'string') params[name] = value;
+  const requestUrl = new URL(c.req.url);
+  const signedUrl = new URL(`${requestUrl.pathname}${requestUrl.search}`, publicUrl).toString();
+  if (!verifyTwilioSignature(provider.options.authToken, signedUrl, params, signature)) {
+    throw new Problem(403, 'signature_invalid', 'X-Twilio-Signature does not match');
+  }
+  return { providerId, params };
 }
 
 function callbackEvent(
@@ -104,12 +126,12 @@ function callbackEvent(
       return { type: 'MessageUndelivered', ...base, providerMessageId: sid, errorCode, errorMessage };
     case 'failed':
       return { type: 'MessageFailed', ...base, errorCode, errorMessage };
-    // Intermediate statuses add nothing the sender did not already record; read receipts arrive
-    // with the read-status events of a later contract version.
+    case 'read':
+      return { type: 'MessageRead', ...base, providerMessageId: sid };
+    // Intermediate statuses add nothing the sender did not already record.
     case 'queued':
     case 'sending':
     case 'sent':
-    case 'read':
     case null:
       return null;
     default: {
