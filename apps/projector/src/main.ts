@@ -35,7 +35,7 @@ runService('projector', 15000, async () => {
   const consumer = await startStoredOffsetConsumer({
     kafka: service.kafka,
     groupId,
-    topics: [topics.requested, topics.dispatchExpress, topics.dispatchNormal, topics.events],
+    topics: [topics.requested, topics.dispatchExpress, topics.dispatchNormal, ...topics.retries, topics.events],
     catalog: service.catalog,
     log,
     concurrency: config.HERALD_PROJECTOR_CONCURRENCY,

@@ -1,4 +1,4 @@
-import { loadProviders } from '@herald/config';
+import { watchProviders } from '@herald/config';
 import { createTransactionalProducer, startTransactionalProcessor } from '@herald/kafka';
 import { bootService, runService } from '@herald/service';
 import { createPool, migrate } from '@herald/store';
@@ -6,11 +6,11 @@ import { Counter, startOpsServer } from '@herald/telemetry';
 import { loadRouterConfig } from './config.js';
 import type { RouterDeps } from './requested-batch.js';
 import { handleRequestedBatch } from './requested-batch.js';
+import { watchOpenCircuits } from './circuits.js';
 import { startScheduler } from './scheduler.js';
 
 runService('router', 15000, async () => {
   const config = loadRouterConfig();
-  const providers = loadProviders(config.HERALD_PROVIDERS_FILE);
   const service = await bootService('router', config, [
     'MessageRouted',
     'MessageFailed',
@@ -27,7 +27,20 @@ runService('router', 15000, async () => {
     labelNames: ['type'],
     registers: [metrics],
   });
-  const deps: RouterDeps = { pool, providers, catalog, topics, clock: Date.now, random: Math.random };
+  const providers = watchProviders(config.HERALD_PROVIDERS_FILE, {
+    onReload: (list) => log.info({ providers: list.map((p) => ({ id: p.id, weight: p.weight })) }, 'providers reloaded'),
+    onError: (error) => log.error({ err: error }, 'providers file is invalid; keeping the previous configuration'),
+  });
+  const circuits = watchOpenCircuits(pool, log, 1000);
+  const deps: RouterDeps = {
+    pool,
+    providers: providers.current,
+    unavailable: circuits.current,
+    catalog,
+    topics,
+    clock: Date.now,
+    random: Math.random,
+  };
   const groupId = `${config.HERALD_TOPIC_PREFIX}herald-router`;
 
   const processor = await startTransactionalProcessor({
@@ -61,10 +74,12 @@ runService('router', 15000, async () => {
     ],
   });
   log.info(
-    { providers: providers.map((p) => ({ id: p.id, channel: p.channel, weight: p.weight })), opsPort: ops.port },
+    { providers: providers.current().map((p) => ({ id: p.id, channel: p.channel, weight: p.weight })), opsPort: ops.port },
     'router running',
   );
   return async () => {
+    providers.stop();
+    circuits.stop();
     await scheduler.stop();
     await processor.stop();
     await schedulerProducer.disconnect();

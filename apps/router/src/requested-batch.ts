@@ -12,7 +12,10 @@ import { cancelled, candidatesFor, expired, routeNow, scheduled, triage } from '
 /** What the router's batch logic needs from its process. */
 export interface RouterDeps {
   pool: Pool;
-  providers: readonly ProviderConfig[];
+  /** The current provider configuration (reloaded without a restart). */
+  providers: () => readonly ProviderConfig[];
+  /** Providers whose circuit is open in some sender. */
+  unavailable: () => ReadonlySet<string>;
   catalog: SchemaCatalog;
   topics: Topics;
   clock: () => number;
@@ -69,7 +72,7 @@ export async function routeDue(client: PoolClient, deps: RouterDeps, due: Accept
   const queries = due.map(({ event }) => ({ tenantId: event.tenantId, channel: event.channel, recipient: event.to }));
   const optedOutKeys = await optedOutAmong(client, queries);
   const optedOut = queries.map((query) => optedOutKeys.has(optOutKey(query)));
-  const holdable = due.filter(({ event }, index) => !optedOut[index] && candidatesFor(event, deps.providers).length > 0);
+  const holdable = due.filter(({ event }, index) => !optedOut[index] && candidatesFor(event, deps.providers()).length > 0);
   const holds = await holdCreditsForMessages(
     client,
     holdable.map(({ event }) => ({ tenantId: event.tenantId, messageId: event.messageId, amount: event.costMicros, channel: event.channel })),
@@ -79,9 +82,10 @@ export async function routeDue(client: PoolClient, deps: RouterDeps, due: Accept
     const hold = holds.get(event.messageId);
     const facts = {
       optedOut: optedOut[index] === true,
+      unavailable: deps.unavailable(),
       ...(hold ? { hold: hold.ok ? { ok: true as const } : { ok: false as const, available: hold.available } } : {}),
     };
-    return toRecord(deps, routeNow(event, deps.providers, facts, deps.random(), now), headers);
+    return toRecord(deps, routeNow(event, deps.providers(), facts, deps.random(), now), headers);
   });
 }
 

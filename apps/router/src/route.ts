@@ -1,6 +1,6 @@
 import type { ProviderConfig } from '@herald/config';
 import type { HeraldEvent } from '@herald/contracts';
-import { evolve, expireMessage, isExpired, pickWeighted, routeMessage, scheduleMessage } from '@herald/domain';
+import { eligibleProviders, evolve, expireMessage, isExpired, pickWeighted, routeMessage, scheduleMessage } from '@herald/domain';
 import type { MessageAccepted } from '@herald/domain';
 import { derivedEventId } from '@herald/kafka';
 
@@ -20,14 +20,20 @@ export function triage(accepted: MessageAccepted, now: number): Triage {
   return 'route';
 }
 
-/** The providers that may carry a message: its channel, positive weight. */
-export function candidatesFor(accepted: MessageAccepted, providers: readonly ProviderConfig[]): ProviderConfig[] {
-  return providers.filter((provider) => provider.channel === accepted.channel && provider.weight > 0);
+/** The providers that may carry a message now: eligible for it, and not behind an open circuit. */
+export function candidatesFor(
+  accepted: MessageAccepted,
+  providers: readonly ProviderConfig[],
+  unavailable: ReadonlySet<string> = new Set(),
+): ProviderConfig[] {
+  return eligibleProviders(providers, accepted, unavailable);
 }
 
 /** What the I/O around routing found out about one message. */
 export interface RoutingFacts {
   optedOut: boolean;
+  /** Providers whose circuit is open: they get no traffic. */
+  unavailable?: ReadonlySet<string>;
   /** Outcome of the credit hold; absent when no hold was attempted. */
   hold?: { ok: true } | { ok: false; available: number };
 }
@@ -45,19 +51,36 @@ export function routeNow(
   if (facts.optedOut) {
     return failed(accepted, 'recipient_opted_out', `${accepted.to} opted out of messages from this account`, now);
   }
-  const provider = pickWeighted(candidatesFor(accepted, providers), random);
-  if (!provider) return failed(accepted, 'no_route', `no provider is configured for channel ${accepted.channel}`, now);
+  const eligible = eligibleProviders(providers, accepted);
+  const provider = pickWeighted(candidatesFor(accepted, providers, facts.unavailable), random);
+  if (!provider && eligible.length > 0) {
+    // Every provider that could carry it has an open circuit: route to one anyway and let the
+    // sender's retry tiers wait for a circuit to close, rather than fail a message that can be sent.
+    const fallback = pickWeighted(eligible, random);
+    if (fallback) return routeTo(accepted, fallback.id, state, now, facts);
+  }
+  if (!provider) return failed(accepted, 'no_route', `no provider serves ${accepted.channel} messages to ${accepted.to} for this account`, now);
+  return routeTo(accepted, provider.id, state, now, facts);
+}
+
+function routeTo(
+  accepted: MessageAccepted,
+  providerId: string,
+  state: ReturnType<typeof evolve>,
+  now: number,
+  facts: RoutingFacts,
+): EventNamed<'MessageRouted' | 'MessageFailed' | 'MessageExpired'> {
   if (facts.hold && !facts.hold.ok) {
     const detail = `the message costs ${accepted.costMicros} micro-credits, ${facts.hold.available} are available`;
     return failed(accepted, 'insufficient_credits', detail, now);
   }
   const result = routeMessage(
-    { type: 'RouteMessage', messageId: accepted.messageId, providerId: provider.id, eventId: derivedEventId(accepted.eventId, 'routed:1'), now },
+    { type: 'RouteMessage', messageId: accepted.messageId, providerId, eventId: derivedEventId(accepted.eventId, 'routed:1'), now },
     state,
   );
   if (!result.ok) return failed(accepted, result.error.code, result.error.message, now);
   const [routed] = result.value;
-  return { ...routed, expiresAt: accepted.expiresAt };
+  return { ...routed, expiresAt: accepted.expiresAt, notBefore: null, lastErrorCode: null, lastErrorMessage: null };
 }
 
 /** The MessageScheduled that records a hold until send_at. */

@@ -1,91 +1,112 @@
 import pLimit from 'p-limit';
-import { loadProviders } from '@herald/config';
-import type { MessageRouted } from '@herald/domain';
-import { encodeEvent, eventHeaders, startTransactionalProcessor } from '@herald/kafka';
-import type { OutgoingRecord } from '@herald/kafka';
+import { loadProviders, watchProviders } from '@herald/config';
+import type { EventOf } from '@herald/contracts';
+import { DEFAULT_CIRCUIT_POLICY } from '@herald/domain';
+import { startTransactionalProcessor } from '@herald/kafka';
 import { bootService, runService } from '@herald/service';
-import { Counter, Histogram, startOpsServer } from '@herald/telemetry';
+import { createPool, recordCircuit } from '@herald/store';
+import { Counter, Gauge, Histogram, startOpsServer } from '@herald/telemetry';
 import { loadSenderConfig } from './config.js';
-import { sendRouted } from './send.js';
-import { createTransports, statusCallbackUrl } from './transports.js';
+import type { Lane, SenderDeps } from './dispatch.js';
+import { processDispatch } from './dispatch.js';
+import { ProviderGuards } from './guards.js';
+import { LaneGate } from './lane-gate.js';
+import { RateGate } from './rate-gate.js';
+import { TransportPool, statusCallbackUrl } from './transports.js';
+
+const CIRCUIT_VALUE = { closed: 0, half_open: 1, open: 2 } as const;
 
 runService('sender', 20000, async () => {
   const config = loadSenderConfig();
-  const providers = loadProviders(config.HERALD_PROVIDERS_FILE);
-  const kinds = new Map(providers.map((p) => [p.id, p.kind]));
-  const transports = createTransports(providers);
-  const service = await bootService('sender', config, ['MessageSent', 'MessageFailed', 'MessageExpired']);
+  const service = await bootService('sender', config, ['MessageSent', 'MessageDelivered', 'MessageFailed', 'MessageExpired', 'MessageRouted']);
   const { log, metrics, topics, catalog } = service;
-  const attempts = new Counter({
-    name: 'herald_provider_attempts_total',
-    help: 'Provider send attempts',
-    labelNames: ['provider', 'outcome', 'code'],
-    registers: [metrics],
-  });
-  const latency = new Histogram({
-    name: 'herald_provider_latency_seconds',
-    help: 'Provider API call latency',
-    labelNames: ['provider'],
-    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-    registers: [metrics],
-  });
-  // One limit per process: provider calls of every partition in flight share it.
-  const limit = pLimit(config.HERALD_SENDER_MAX_IN_FLIGHT);
+  const pool = createPool(config.DATABASE_URL, 4);
+  const attempts = new Counter({ name: 'herald_provider_attempts_total', help: 'Provider send attempts', labelNames: ['provider', 'outcome', 'code'], registers: [metrics] });
+  const latency = new Histogram({ name: 'herald_provider_latency_seconds', help: 'Provider API call latency', labelNames: ['provider'], buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], registers: [metrics] });
+  const circuitGauge = new Gauge({ name: 'herald_provider_circuit_state', help: 'Circuit state per provider: 0 closed, 1 half-open, 2 open', labelNames: ['provider'], registers: [metrics] });
 
-  const processor = await startTransactionalProcessor({
-    kafka: service.kafka,
-    groupId: `${config.HERALD_TOPIC_PREFIX}herald-sender`,
-    topics: [topics.dispatchExpress, topics.dispatchNormal],
-    catalog,
-    log,
-    concurrency: config.HERALD_SENDER_CONCURRENCY,
-    instanceId: config.HERALD_INSTANCE_ID,
-    dlqTopic: topics.dlq,
-    process: async (records) => {
-      const routed = records.filter((record) => record.event.type === 'MessageRouted');
-      const results = await Promise.all(
-        routed.map(({ event, headers }) =>
-          limit(async (): Promise<OutgoingRecord> => {
-            const message = event as MessageRouted;
-            const kind = kinds.get(message.providerId) ?? 'unknown';
-            const callback = statusCallbackUrl(config.HERALD_PUBLIC_URL, kind, message);
-            const outcome = await sendRouted(message, transports.get(message.providerId), callback, Date.now);
-            if (outcome.type === 'MessageSent')
-              latency.observe({ provider: message.providerId }, outcome.latencyMs / 1000);
-            attempts.inc({
-              provider: message.providerId,
-              outcome: outcome.type === 'MessageSent' ? 'sent' : outcome.type === 'MessageFailed' ? 'failed' : 'expired',
-              code: outcome.type === 'MessageFailed' ? outcome.errorCode : '',
-            });
-            log.debug(
-              { messageId: message.messageId, provider: message.providerId, outcome: outcome.type },
-              'provider called',
-            );
-            return {
-              topic: topics.events,
-              key: message.to,
-              value: encodeEvent(catalog, topics.events, outcome),
-              headers: eventHeaders(outcome, headers),
-            };
-          }),
-        ),
-      );
-      return results;
+  const transports = new TransportPool(loadProviders(config.HERALD_PROVIDERS_FILE));
+  const source = watchProviders(config.HERALD_PROVIDERS_FILE, {
+    onReload: (providers) => {
+      log.info({ providers: providers.map((p) => p.id) }, 'providers reloaded');
+      transports.update(providers).catch((error: unknown) => log.warn({ err: error }, 'closing a retired transport failed'));
     },
+    onError: (error) => log.error({ err: error }, 'providers file is invalid; keeping the previous configuration'),
   });
+
+  const guards = new ProviderGuards(
+    {
+      ...DEFAULT_CIRCUIT_POLICY,
+      consecutiveFailures: config.HERALD_CIRCUIT_CONSECUTIVE_FAILURES,
+      failureRate: config.HERALD_CIRCUIT_FAILURE_RATE,
+      minimumCalls: config.HERALD_CIRCUIT_MINIMUM_CALLS,
+      windowSize: config.HERALD_CIRCUIT_WINDOW,
+      openMs: config.HERALD_CIRCUIT_OPEN_MS,
+      halfOpenTrials: config.HERALD_CIRCUIT_HALF_OPEN_TRIALS,
+    },
+    Date.now,
+    (change) => {
+      circuitGauge.set({ provider: change.providerId }, CIRCUIT_VALUE[change.state]);
+      log.warn({ provider: change.providerId, state: change.state }, 'provider circuit changed');
+      recordCircuit(pool, { ...change, instanceId: config.HERALD_INSTANCE_ID }).catch((error: unknown) =>
+        log.error({ err: error, provider: change.providerId }, 'recording the circuit state failed'),
+      );
+    },
+  );
+  const deps: SenderDeps = {
+    providers: () => source.current(),
+    transports: () => transports.current(),
+    guards,
+    rate: new RateGate((id) => source.current().find((p) => p.id === id)?.mps),
+    lanes: new LaneGate(),
+    limit: pLimit(config.HERALD_SENDER_MAX_IN_FLIGHT),
+    catalog,
+    topics,
+    retryPolicy: { tierDelaysMs: config.HERALD_RETRY_DELAYS_MS, maxAttempts: config.HERALD_RETRY_MAX_ATTEMPTS, jitter: config.HERALD_RETRY_JITTER },
+    callbackUrl: (routed: EventOf<'MessageRouted'>) => {
+      const provider = source.current().find((p) => p.id === routed.providerId);
+      return provider?.kind === 'twilio' ? statusCallbackUrl(config.HERALD_PUBLIC_URL, 'twilio', routed) : null;
+    },
+    clock: Date.now,
+    random: Math.random,
+    observe: (routed, outcome) => {
+      attempts.inc({ provider: routed.providerId, outcome: outcome.ok ? 'sent' : 'failed', code: outcome.code });
+      if (outcome.ok) latency.observe({ provider: routed.providerId }, outcome.latencyMs / 1000);
+    },
+  };
+
+  const start = (lane: Lane, groupSuffix: string, laneTopics: string[]) =>
+    startTransactionalProcessor({
+      kafka: service.kafka,
+      groupId: `${config.HERALD_TOPIC_PREFIX}herald-sender${groupSuffix}`,
+      topics: laneTopics,
+      catalog,
+      log,
+      concurrency: config.HERALD_SENDER_CONCURRENCY,
+      instanceId: config.HERALD_INSTANCE_ID,
+      dlqTopic: topics.dlq,
+      process: (records, context) => processDispatch(deps, topics.retries.includes(context.topic) ? 'retry' : lane, records),
+    });
+  // Express has its own consumer group so its work is never queued behind normal batches.
+  const express = await start('express', '-express', [topics.dispatchExpress]);
+  const normal = await start('normal', '', [topics.dispatchNormal, ...topics.retries]);
 
   const ops = await startOpsServer({
     port: config.HERALD_SENDER_OPS_PORT,
     registry: metrics,
     ready: async () => [
       ...(await service.infrastructureChecks()),
-      { name: 'consumer', ok: processor.joined, detail: processor.joined ? 'assigned' : 'joining group' },
+      { name: 'express-consumer', ok: express.joined },
+      { name: 'normal-consumer', ok: normal.joined },
     ],
   });
-  log.info({ providers: [...transports.keys()], opsPort: ops.port }, 'sender running');
+  log.info({ providers: source.current().map((p) => p.id), opsPort: ops.port }, 'sender running');
   return async () => {
-    await processor.stop();
-    await Promise.all([...transports.values()].map((transport) => transport.close()));
+    await express.stop();
+    await normal.stop();
+    source.stop();
+    await transports.close();
     await ops.close();
+    await pool.end();
   };
 });

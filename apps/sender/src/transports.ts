@@ -2,21 +2,52 @@ import type { ProviderConfig } from '@herald/config';
 import { TwilioTransport } from '@herald/transports';
 import type { Transport } from '@herald/transports';
 
-/** One transport per configured provider instance, built from its validated options. */
-export function createTransports(providers: readonly ProviderConfig[]): Map<string, Transport> {
-  const transports = new Map<string, Transport>();
-  for (const provider of providers) {
-    switch (provider.kind) {
-      case 'twilio':
-        transports.set(provider.id, new TwilioTransport(provider.options));
-        break;
-      default: {
-        const exhaustive: never = provider.kind;
-        throw new Error(`no transport for provider kind ${String(exhaustive)}`);
-      }
+/** The transport of one configured provider instance, built from its validated options. */
+export function createTransport(provider: ProviderConfig): Transport {
+  switch (provider.kind) {
+    case 'twilio':
+      return new TwilioTransport(provider.options);
+    default: {
+      const exhaustive: never = provider.kind;
+      throw new Error(`no transport for provider kind ${String(exhaustive)}`);
     }
   }
-  return transports;
+}
+
+/**
+ * The transports of the current provider configuration. On a reload, transports of unchanged
+ * providers are kept (with their connections), and those of removed or changed ones are closed.
+ */
+export class TransportPool {
+  private transports = new Map<string, { config: string; transport: Transport }>();
+
+  constructor(providers: readonly ProviderConfig[]) {
+    this.update(providers);
+  }
+
+  /** The transport of each provider id. */
+  current(): ReadonlyMap<string, Transport> {
+    return new Map([...this.transports].map(([id, entry]) => [id, entry.transport]));
+  }
+
+  /** Applies a new configuration; returns the transports it retired, closed in the background. */
+  update(providers: readonly ProviderConfig[]): Promise<void> {
+    const next = new Map<string, { config: string; transport: Transport }>();
+    const retired: Transport[] = [];
+    for (const provider of providers) {
+      const config = JSON.stringify(provider);
+      const existing = this.transports.get(provider.id);
+      next.set(provider.id, existing && existing.config === config ? existing : { config, transport: createTransport(provider) });
+    }
+    for (const [id, entry] of this.transports) if (next.get(id) !== entry) retired.push(entry.transport);
+    this.transports = next;
+    return Promise.all(retired.map((transport) => transport.close())).then(() => undefined);
+  }
+
+  /** Closes every transport. */
+  async close(): Promise<void> {
+    await Promise.all([...this.transports.values()].map((entry) => entry.transport.close()));
+  }
 }
 
 /**

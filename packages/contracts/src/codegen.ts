@@ -47,7 +47,10 @@ export function renderTypes(schemas: Map<string, AvroRecordSchema>): string {
     '',
     ...blocks.flatMap((block) => [block, '']),
     '/** Every event type Herald writes. */',
-    `export const EVENT_TYPES = [${names.map((n) => `'${n}'`).join(', ')}] as const;`,
+    // One name per line, as prettier lays out a list this long, so formatting the tree leaves it as is.
+    'export const EVENT_TYPES = [',
+    ...names.map((n) => `  '${n}',`),
+    '] as const;',
     '',
     '/** Name of an event type (the Avro record name). */',
     'export type EventType = (typeof EVENT_TYPES)[number];',

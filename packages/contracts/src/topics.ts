@@ -8,7 +8,12 @@ export interface Topics {
   dispatchNormal: string;
   events: string;
   dlq: string;
+  /** Retry tiers, shortest delay first: a failed attempt waits in one of them until it is due. */
+  retries: readonly string[];
 }
+
+/** Names of the retry tiers' topics (their delays are configuration: see the sender). */
+export const RETRY_TIERS = ['5s', '1m', '10m'] as const;
 
 /** Topic names under `prefix` (empty in production: `herald.message.*`). */
 export function topics(prefix = ''): Topics {
@@ -19,18 +24,26 @@ export function topics(prefix = ''): Topics {
     dispatchNormal: name('dispatch.normal'),
     events: name('events'),
     dlq: name('dlq'),
+    retries: RETRY_TIERS.map((tier) => name(`retry.${tier}`)),
   };
 }
 
 /** The topic an event of `type` is written to (MessageRouted goes to the lane named by `priority`). */
 export function topicFor(all: Topics, type: EventType, priority: 'normal' | 'express' = 'normal'): string {
   switch (type) {
+    // A cancel request must reach the router after the accept it cancels: same topic and key, so
+    // same partition, in order.
     case 'MessageAccepted':
+    case 'MessageCancelRequested':
       return all.requested;
     case 'MessageRouted':
       return priority === 'express' ? all.dispatchExpress : all.dispatchNormal;
+    case 'MessageScheduled':
+    case 'MessageCancelled':
+    case 'MessageExpired':
     case 'MessageSent':
     case 'MessageDelivered':
+    case 'MessageRead':
     case 'MessageUndelivered':
     case 'MessageFailed':
       return all.events;

@@ -158,6 +158,17 @@ async function startingOffsets(
   }
 }
 
+/**
+ * What a processor returns when it handled only a prefix of its records (a retry topic whose next
+ * record is not due yet): the offset of the last record it handled (null for none), and how long
+ * to pause the partition before the rest is fetched again. Other partitions keep flowing.
+ */
+export interface PartialProgress {
+  outgoing: OutgoingRecord[];
+  lastProcessedOffset: string | null;
+  pauseMs: number;
+}
+
 /** Context of one transactional batch, for processors that need the coordinates. */
 export interface ProcessContext {
   topic: string;
@@ -174,7 +185,7 @@ export async function startTransactionalProcessor(
   options: BaseOptions & {
     instanceId: string;
     dlqTopic: string;
-    process: (records: DecodedRecord[], context: ProcessContext) => Promise<OutgoingRecord[]>;
+    process: (records: DecodedRecord[], context: ProcessContext) => Promise<OutgoingRecord[] | PartialProgress>;
   },
 ): Promise<RunningConsumer> {
   const producers: Producer[] = [];
@@ -189,26 +200,37 @@ export async function startTransactionalProcessor(
   const free = [...producers];
   const { consumer, state } = await startConsumer(
     options,
-    async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+    async ({ batch, resolveOffset, heartbeat, isRunning, isStale, pause }) => {
       if (batch.isEmpty() || !isRunning() || isStale()) return;
       const { records, poison } = await decodeBatch(options.catalog, batch);
-      for (const bad of poison)
-        options.log.warn(
-          { code: bad.error.code, topic: bad.topic, offset: bad.offset },
-          'poison record dead-lettered',
-        );
-      const outgoing = [
-        ...poison.map((bad) => deadLetter(options.dlqTopic, bad, options.groupId)),
-        ...(await options.process(records, { topic: batch.topic, partition: batch.partition, heartbeat })),
-      ];
-      const producer = free.pop();
-      if (!producer) throw new Error('no free transactional producer: concurrency exceeds the pool');
-      try {
-        await commitTransaction(producer, outgoing, options.groupId, batch, options.log);
-      } finally {
-        free.push(producer);
+      const result = await options.process(records, { topic: batch.topic, partition: batch.partition, heartbeat });
+      const progress: PartialProgress = Array.isArray(result)
+        ? { outgoing: result, lastProcessedOffset: batch.lastOffset(), pauseMs: 0 }
+        : result;
+      const done = progress.lastProcessedOffset;
+      if (done !== null) {
+        // Poison records past the processed prefix are dead-lettered when the prefix reaches them.
+        const dead = poison.filter((bad) => BigInt(bad.offset) <= BigInt(done));
+        for (const bad of dead) {
+          options.log.warn({ code: bad.error.code, topic: bad.topic, offset: bad.offset }, 'poison record dead-lettered');
+        }
+        const outgoing = [...dead.map((bad) => deadLetter(options.dlqTopic, bad, options.groupId)), ...progress.outgoing];
+        const producer = free.pop();
+        if (!producer) throw new Error('no free transactional producer: concurrency exceeds the pool');
+        try {
+          await commitTransaction(producer, outgoing, options.groupId, { topic: batch.topic, partition: batch.partition, offset: done }, options.log);
+        } finally {
+          free.push(producer);
+        }
+        resolveOffset(done);
       }
-      resolveOffset(batch.lastOffset());
+      if (progress.pauseMs > 0) {
+        // The next fetch of this partition starts after the last resolved offset: the records not
+        // processed yet come back once it resumes.
+        const resume = pause();
+        const timer = setTimeout(resume, progress.pauseMs);
+        timer.unref();
+      }
       await heartbeat();
     },
   );
@@ -227,12 +249,12 @@ async function commitTransaction(
   producer: Producer,
   outgoing: OutgoingRecord[],
   groupId: string,
-  batch: { topic: string; partition: number; lastOffset: () => string },
+  processed: { topic: string; partition: number; offset: string },
   log: Logger,
 ): Promise<void> {
   await produceInTransaction(producer, outgoing, log, {
     consumerGroupId: groupId,
-    topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: nextOffset(batch.lastOffset()) }] }],
+    topics: [{ topic: processed.topic, partitions: [{ partition: processed.partition, offset: nextOffset(processed.offset) }] }],
   });
 }
 

@@ -41,11 +41,12 @@ export async function bootService(
     { topic: topics.dispatchNormal, partitions },
     { topic: topics.events, partitions, retentionMs: FOREVER },
     { topic: topics.dlq, partitions, retentionMs: FOREVER },
+    ...topics.retries.map((topic) => ({ topic, partitions })),
   ]);
   const catalog = new SchemaCatalog(config.SCHEMA_REGISTRY_URL);
   const pairs = writes.flatMap((type): { topic: string; type: EventType }[] =>
     type === 'MessageRouted'
-      ? [topics.dispatchNormal, topics.dispatchExpress].map((topic) => ({ topic, type }))
+      ? [topics.dispatchNormal, topics.dispatchExpress, ...topics.retries].map((topic) => ({ topic, type }))
       : [{ topic: topicFor(topics, type), type }],
   );
   await catalog.registerAll(pairs);
