@@ -1,15 +1,31 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { except } from 'hono/combine';
 import { requestId } from 'hono/request-id';
 import type { ProviderConfig } from '@herald/config';
+import { DEFAULT_PRICE_TABLE } from '@herald/domain';
+import type { PriceTable } from '@herald/domain';
 import type { BatchingProducer, SchemaCatalog } from '@herald/kafka';
 import type { Pool } from '@herald/store';
 import { Counter, Histogram, mountOpsRoutes } from '@herald/telemetry';
 import type { Logger, ReadinessProbe, Registry } from '@herald/telemetry';
-import { apiKeyAuth } from './auth.js';
+import { DEFAULT_AUTH_SETTINGS } from './auth/settings.js';
+import type { AuthSettings } from './auth/settings.js';
+import { tenantGuards } from './auth/tenant-guards.js';
+import { API_OPERATIONS, apiInfo } from './api-catalog.js';
+import { idempotency } from './idempotency.js';
+import { inboundKeywordHandler } from './inbound-keywords.js';
 import { Problem, renderProblem, toProblem } from './problems.js';
+import { adminRoutes } from './routes/admin.js';
+import { batchRoutes } from './routes/batch.js';
+import { broadcastsRoutes } from './routes/broadcasts.js';
+import { docsRoutes } from './routes/docs.js';
+import { meRoutes } from './routes/me.js';
 import { messagesRoutes } from './routes/messages.js';
+import { optOutsRoutes } from './routes/opt-outs.js';
 import { twilioCallbackRoutes } from './routes/twilio-callbacks.js';
+import { telegramCallbackRoutes } from './routes/telegram-callbacks.js';
+import { whatsappCallbackRoutes } from './routes/whatsapp-callbacks.js';
 
 /** Everything the HTTP API needs; built by main.ts, or by tests with real dependencies. */
 export interface IngressDeps {
@@ -24,7 +40,30 @@ export interface IngressDeps {
   metrics: Registry;
   ready: ReadinessProbe;
   clock?: () => number;
+  /** Admin token, JWT keys and default rate limit; without it: no admin API, no JWTs, 100/s. */
+  auth?: AuthSettings;
+  /** Message prices; DEFAULT_PRICE_TABLE when omitted. */
+  prices?: PriceTable;
+  /** How long Idempotency-Keys are remembered (default one day). */
+  idempotencyTtlSeconds?: number;
+  /** How long a cancel waits for the router's answer (default 5 s). */
+  cancelWaitMs?: number;
+  /** Body limit of POST /v1/broadcasts, which carries up to 100,000 recipients (default 16 MiB). */
+  maxBroadcastBodyBytes?: number;
 }
+
+const tooLarge = (maxSize: number) =>
+  bodyLimit({
+    maxSize,
+    onError: () => {
+      throw new Problem(
+        413,
+        'payload_too_large',
+        'Payload too large',
+        `Bodies are limited to ${maxSize} bytes.`,
+      );
+    },
+  });
 
 /** The ingress HTTP application: public API, provider callbacks and ops endpoints. */
 export function createIngressApp(deps: IngressDeps): Hono {
@@ -52,19 +91,11 @@ export function createIngressApp(deps: IngressDeps): Hono {
     end({ method: c.req.method, route });
     requests.inc({ method: c.req.method, route, status: String(c.res.status) });
   });
-  app.use(
-    bodyLimit({
-      maxSize: deps.maxBodyBytes,
-      onError: () => {
-        throw new Problem(
-          413,
-          'payload_too_large',
-          'Payload too large',
-          `Bodies are limited to ${deps.maxBodyBytes} bytes.`,
-        );
-      },
-    }),
-  );
+  const bodyLimitDefault = tooLarge(deps.maxBodyBytes);
+  const bodyLimitBroadcast = tooLarge(deps.maxBroadcastBodyBytes ?? 16 * 1024 * 1024);
+  app.use(function limitBody(c, next) {
+    return (c.req.path === '/v1/broadcasts' ? bodyLimitBroadcast : bodyLimitDefault)(c, next);
+  });
   app.onError((error, c) => {
     const problem = toProblem(error);
     if (problem.status >= 500)
@@ -79,8 +110,43 @@ export function createIngressApp(deps: IngressDeps): Hono {
   );
 
   mountOpsRoutes(app, deps.metrics, deps.ready);
-  app.use('/v1/*', apiKeyAuth({ pool: deps.pool }));
-  app.route('/v1/messages', messagesRoutes({ ...deps, requestedTopic: deps.topics.requested, clock }));
-  app.route('/providers/twilio', twilioCallbackRoutes({ ...deps, eventsTopic: deps.topics.events, clock }));
+  const auth = deps.auth ?? DEFAULT_AUTH_SETTINGS;
+  app.route('/v1/admin', adminRoutes({ pool: deps.pool, adminToken: auth.adminToken, clock }));
+  // The admin API has its own token and no tenant: tenant auth and rate limits guard the rest of /v1.
+  app.use('/v1/*', except(['/v1/admin', '/v1/admin/*'], ...tenantGuards({ ...deps, auth, clock })));
+  app.route('/v1/me', meRoutes({ pool: deps.pool, rateLimit: auth.rateLimit }));
+  const api = {
+    ...deps,
+    clock,
+    prices: deps.prices ?? DEFAULT_PRICE_TABLE,
+    cancelWaitMs: deps.cancelWaitMs ?? 5000,
+  };
+  const idempotencyTtlSeconds = deps.idempotencyTtlSeconds ?? 86_400;
+  app.use(
+    '/v1/*',
+    except(['/v1/admin', '/v1/admin/*'], idempotency({ ...deps, ttlSeconds: idempotencyTtlSeconds })),
+  );
+  app.route('/v1/messages/batch', batchRoutes(api));
+  app.route('/v1/messages', messagesRoutes(api));
+  app.route('/v1/broadcasts', broadcastsRoutes(api));
+  app.route('/v1/opt-outs', optOutsRoutes(api));
+  app.route(
+    '/providers/twilio',
+    twilioCallbackRoutes({
+      ...deps,
+      eventsTopic: deps.topics.events,
+      clock,
+      onInbound: inboundKeywordHandler(deps.pool, deps.log),
+    }),
+  );
+  app.route(
+    '/providers/whatsapp',
+    whatsappCallbackRoutes({ ...deps, eventsTopic: deps.topics.events, clock }),
+  );
+  app.route(
+    '/providers/telegram',
+    telegramCallbackRoutes({ ...deps, onInbound: inboundKeywordHandler(deps.pool, deps.log) }),
+  );
+  app.route('/', docsRoutes(apiInfo(deps.publicUrl), API_OPERATIONS));
   return app;
 }

@@ -1,4 +1,5 @@
 import { commonShape, ConfigError, parseEnv, portSchema, z } from '@herald/config';
+import { jwtConfigIssues, jwtConfigShape } from './auth/jwt-config.js';
 
 /** Ingress settings; in production the admin token is mandatory and no demo tenant exists. */
 export function loadIngressConfig(env = process.env) {
@@ -9,6 +10,7 @@ export function loadIngressConfig(env = process.env) {
       HERALD_HTTP_HOST: z.string().min(1).default('127.0.0.1'),
       HERALD_PUBLIC_URL: z.url().default('http://127.0.0.1:8080'),
       HERALD_ADMIN_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
+      HERALD_DEMO_CREDITS: z.coerce.number().int().min(0).max(1_000_000_000).default(1000),
       HERALD_DEMO_API_KEY: z.string().min(16, 'at least 16 characters').optional(),
       HERALD_MAX_BODY_BYTES: z.coerce
         .number()
@@ -17,9 +19,22 @@ export function loadIngressConfig(env = process.env) {
         .default(1024 * 1024),
       HERALD_PRODUCE_MAX_BATCH: z.coerce.number().int().min(1).max(100000).default(1000),
       HERALD_PRODUCE_LINGER_MS: z.coerce.number().int().min(0).max(1000).default(1),
+      HERALD_RATE_LIMIT_PER_SECOND: z.coerce.number().positive().max(1_000_000).default(100),
+      HERALD_RATE_LIMIT_BURST: z.coerce.number().int().min(1).max(1_000_000).default(200),
+      HERALD_PRICES_FILE: z.string().min(1).optional(),
+      HERALD_IDEMPOTENCY_TTL_SECONDS: z.coerce.number().int().min(60).max(2_592_000).default(86_400),
+      HERALD_CANCEL_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(5000),
+      HERALD_MAX_BROADCAST_BODY_BYTES: z.coerce
+        .number()
+        .int()
+        .positive()
+        .default(16 * 1024 * 1024),
+      ...jwtConfigShape,
     },
     env,
   );
+  const jwtIssues = jwtConfigIssues(config);
+  if (jwtIssues.length > 0) throw new ConfigError(jwtIssues);
   if (config.NODE_ENV === 'production') {
     const issues: string[] = [];
     if (!config.HERALD_ADMIN_TOKEN) issues.push('HERALD_ADMIN_TOKEN: required in production');

@@ -1,21 +1,47 @@
 import { loadProviders } from '@herald/config';
 import { BatchingProducer, createIdempotentProducer } from '@herald/kafka';
 import { bootService, runService } from '@herald/service';
-import { addApiKey, createPool, ensureTenant, migrate } from '@herald/store';
+import {
+  addApiKey,
+  addCreditsEntry,
+  createPool,
+  ensureTenant,
+  listLedgerEntries,
+  migrate,
+} from '@herald/store';
+import type { Pool } from '@herald/store';
 import { Histogram, listen } from '@herald/telemetry';
+import { MICROS_PER_CREDIT } from '@herald/domain';
 import { createIngressApp } from './app.js';
+import { authSettingsFromConfig } from './auth/settings.js';
 import { loadIngressConfig } from './config.js';
+import { startIdempotencyPurge } from './idempotency.js';
+import { loadPriceTable } from './prices.js';
 
 const DEMO_TENANT_ID = 'demo';
+
+/** Gives the development tenant its starting credits once, so the quick start can send at once. */
+async function seedDemoCredits(pool: Pool, tenantId: string, credits: number): Promise<void> {
+  if (credits <= 0 || (await listLedgerEntries(pool, tenantId, 1)).length > 0) return;
+  const result = await addCreditsEntry(pool, tenantId, {
+    amount: credits * MICROS_PER_CREDIT,
+    reference: 'development starting credits',
+    now: Date.now(),
+  });
+  if (!result.ok) throw new Error(`seeding demo credits failed: ${result.message}`);
+}
 
 runService('ingress', 15000, async () => {
   const config = loadIngressConfig();
   const providers = loadProviders(config.HERALD_PROVIDERS_FILE);
+  const prices = loadPriceTable(config.HERALD_PRICES_FILE);
   const service = await bootService('ingress', config, [
     'MessageAccepted',
+    'MessageCancelRequested',
     'MessageDelivered',
     'MessageUndelivered',
     'MessageFailed',
+    'MessageRead',
   ]);
   const { log, metrics } = service;
   const pool = createPool(config.DATABASE_URL, 20);
@@ -24,6 +50,7 @@ runService('ingress', 15000, async () => {
   if (config.NODE_ENV !== 'production' && config.HERALD_DEMO_API_KEY) {
     await ensureTenant(pool, DEMO_TENANT_ID, 'Demo tenant');
     await addApiKey(pool, DEMO_TENANT_ID, config.HERALD_DEMO_API_KEY);
+    await seedDemoCredits(pool, DEMO_TENANT_ID, config.HERALD_DEMO_CREDITS);
     log.info({ tenantId: DEMO_TENANT_ID }, 'demo tenant ready (its key is HERALD_DEMO_API_KEY)');
   }
 
@@ -58,6 +85,11 @@ runService('ingress', 15000, async () => {
     providers,
     publicUrl: config.HERALD_PUBLIC_URL,
     maxBodyBytes: config.HERALD_MAX_BODY_BYTES,
+    auth: authSettingsFromConfig(config),
+    prices,
+    idempotencyTtlSeconds: config.HERALD_IDEMPOTENCY_TTL_SECONDS,
+    cancelWaitMs: config.HERALD_CANCEL_WAIT_MS,
+    maxBroadcastBodyBytes: config.HERALD_MAX_BROADCAST_BODY_BYTES,
     log,
     metrics,
     ready: async () => [
@@ -69,6 +101,7 @@ runService('ingress', 15000, async () => {
     ],
   });
   const server = await listen(app, config.HERALD_HTTP_PORT, config.HERALD_HTTP_HOST);
+  const stopPurge = startIdempotencyPurge(pool, log);
   log.info(
     { url: `http://${config.HERALD_HTTP_HOST}:${server.port}`, publicUrl: config.HERALD_PUBLIC_URL },
     'ingress listening',
@@ -76,6 +109,7 @@ runService('ingress', 15000, async () => {
 
   return async () => {
     await server.close(); // stop taking requests; those in flight finish and are produced
+    stopPurge();
     await producer.close();
     await kafkaProducer.disconnect();
     await pool.end();

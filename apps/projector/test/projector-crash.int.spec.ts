@@ -133,6 +133,9 @@ function planStream(messages: number, seed: number): Stream {
         providerId,
         attempt,
         expiresAt: null,
+        notBefore: null,
+        lastErrorCode: attempt > 1 ? 'http_503' : null,
+        lastErrorMessage: attempt > 1 ? 'the previous provider failed' : null,
       };
       own.push(emit(routed));
     }

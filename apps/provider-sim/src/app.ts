@@ -7,10 +7,23 @@ import { resolveSimulatorOptions } from './options.js';
 import type { SimulatorOptions, SimulatorOptionsInput } from './options.js';
 import { seededStreams } from './random.js';
 import { Scheduler } from './scheduler.js';
+import { SmppSimulator } from './smpp/simulator.js';
 import { SimStats } from './stats.js';
 import type { SimStatsSnapshot } from './stats.js';
 import { twilioErrorBody } from './twilio/errors.js';
 import { twilioRoutes } from './twilio/routes.js';
+import { telegramRoutes } from './telegram/routes.js';
+import { resolveTelegramSimOptions } from './telegram/options.js';
+import type { TelegramSimOptions, TelegramSimOptionsInput } from './telegram/options.js';
+import { whatsappRoutes } from './whatsapp/routes.js';
+import { resolveWhatsAppSimOptions } from './whatsapp/options.js';
+import type { WhatsAppSimOptions, WhatsAppSimOptionsInput } from './whatsapp/options.js';
+
+/** Everything createSimulatorApp takes: the shared options plus each chat vendor's account. */
+export type SimulatorInput = SimulatorOptionsInput & {
+  whatsapp?: WhatsAppSimOptionsInput;
+  telegram?: TelegramSimOptionsInput;
+};
 
 /** What shutdown did with the status lifecycles still running when it started. */
 export interface CloseReport {
@@ -26,6 +39,12 @@ export interface Simulator {
   /** The resolved options, including the seed actually used. */
   options: SimulatorOptions;
   stats(): SimStatsSnapshot;
+  /** The simulated WhatsApp Business number, resolved (webhook URL included). */
+  whatsapp: WhatsAppSimOptions;
+  /** The simulated Telegram bot, resolved. */
+  telegram: TelegramSimOptions;
+  /** The simulated SMSC; call `smpp.listen(host, port)` to serve it beside the HTTP app. */
+  smpp: SmppSimulator;
   /**
    * Refuses new sends, fires pending status steps at once, and cancels whatever has not
    * finished after `graceMs`. Idempotent.
@@ -34,8 +53,10 @@ export interface Simulator {
 }
 
 /** Builds the simulator; options are validated here and throw SimulatorOptionError. */
-export function createSimulatorApp(input?: SimulatorOptionsInput): Simulator {
+export function createSimulatorApp(input?: SimulatorInput): Simulator {
   const options = resolveSimulatorOptions(input);
+  const whatsapp = resolveWhatsAppSimOptions(input?.whatsapp);
+  const telegram = resolveTelegramSimOptions(input?.telegram);
   const { logger } = options;
   const stats = new SimStats();
   const scheduler = new Scheduler((error) =>
@@ -50,16 +71,24 @@ export function createSimulatorApp(input?: SimulatorOptionsInput): Simulator {
     logger,
   });
   let closing: Promise<CloseReport> | null = null;
+  const smpp = new SmppSimulator({
+    account: options.smpp,
+    stats: stats.smpp,
+    options,
+    scheduler,
+    logger,
+    isClosing: () => closing !== null,
+  });
   const app = new Hono();
   app.get('/healthz', (c) =>
     closing === null ? c.json({ status: 'ok' }) : c.json({ status: 'stopping' }, 503),
   );
   app.get('/sim/stats', (c) => c.json(stats.snapshot(scheduler.pending())));
   const streams = seededStreams(options.seed);
-  app.route(
-    '/',
-    twilioRoutes({ options, ...streams, scheduler, callbacks, stats, isClosing: () => closing !== null }),
-  );
+  const vendorDeps = { options, ...streams, scheduler, callbacks, stats, isClosing: () => closing !== null };
+  app.route('/', twilioRoutes(vendorDeps));
+  app.route('/', whatsappRoutes({ ...vendorDeps, whatsapp }));
+  app.route('/', telegramRoutes({ ...vendorDeps, telegram }));
   app.notFound((c) =>
     c.json(twilioErrorBody(404, 20404, `The requested resource ${c.req.path} was not found`), 404),
   );
@@ -74,12 +103,17 @@ export function createSimulatorApp(input?: SimulatorOptionsInput): Simulator {
       await scheduler.idle();
     }
     await callbacks.close();
+    // Receipts went out during the flush above; only then unbind the SMPP sessions.
+    await smpp.close();
     return { pendingAtClose, flushed, stats: stats.snapshot(scheduler.pending()) };
   };
   return {
     app,
     options,
     stats: () => stats.snapshot(scheduler.pending()),
+    whatsapp,
+    telegram,
+    smpp,
     close: (graceMs) => (closing ??= shutdown(graceMs)),
   };
 }

@@ -1,10 +1,19 @@
 import { SimulatorOptionError, resolveSimulatorOptions } from './options.js';
-import type { SimulatorOptionsInput } from './options.js';
+import type { SimulatorInput } from './app.js';
+import { resolveTelegramSimOptions } from './telegram/options.js';
+import { resolveWhatsAppSimOptions } from './whatsapp/options.js';
 
 /** The environment variable behind each option, so errors name what the operator actually set. */
 const ENV_FOR_OPTION: Record<string, string> = {
   'twilio.accountSid': 'HERALD_TWILIO_ACCOUNT_SID',
   'twilio.authToken': 'HERALD_TWILIO_AUTH_TOKEN',
+  'smpp.systemId': 'HERALD_SMPP_SYSTEM_ID',
+  'smpp.password': 'HERALD_SMPP_PASSWORD',
+  'whatsapp.accessToken': 'HERALD_WHATSAPP_ACCESS_TOKEN',
+  'whatsapp.phoneNumberId': 'HERALD_WHATSAPP_PHONE_NUMBER_ID',
+  'whatsapp.appSecret': 'HERALD_WHATSAPP_APP_SECRET',
+  'whatsapp.webhookUrl': 'SIM_WHATSAPP_WEBHOOK_URL',
+  'telegram.botToken': 'HERALD_TELEGRAM_BOT_TOKEN',
   latencyMs: 'SIM_LATENCY_MS',
   callbackDelayMs: 'SIM_CALLBACK_DELAY_MS',
   temporaryFailureRate: 'SIM_TEMPORARY_FAILURE_RATE',
@@ -19,8 +28,10 @@ const ENV_FOR_OPTION: Record<string, string> = {
 export interface SimulatorConfig {
   host: string;
   port: number;
+  /** The SMPP server's port; 0 disables it. */
+  smppPort: number;
   shutdownGraceMs: number;
-  simulator: SimulatorOptionsInput;
+  simulator: SimulatorInput;
 }
 
 /** A configuration problem, with a message naming the variable to fix. */
@@ -32,8 +43,16 @@ type Env = Readonly<Record<string, string | undefined>>;
 
 /** Reads and validates the environment once; throws ConfigError naming the bad variable. */
 export function readSimulatorConfig(env: Env): SimulatorConfig {
-  const simulator: SimulatorOptionsInput = {
+  const simulator: SimulatorInput = {
     twilio: { accountSid: env.HERALD_TWILIO_ACCOUNT_SID, authToken: env.HERALD_TWILIO_AUTH_TOKEN },
+    whatsapp: {
+      accessToken: env.HERALD_WHATSAPP_ACCESS_TOKEN,
+      phoneNumberId: env.HERALD_WHATSAPP_PHONE_NUMBER_ID,
+      appSecret: env.HERALD_WHATSAPP_APP_SECRET,
+      webhookUrl: whatsappWebhookUrl(env),
+    },
+    telegram: { botToken: env.HERALD_TELEGRAM_BOT_TOKEN },
+    smpp: { systemId: env.HERALD_SMPP_SYSTEM_ID, password: env.HERALD_SMPP_PASSWORD },
     latencyMs: optionalNumber(env, 'SIM_LATENCY_MS'),
     callbackDelayMs: optionalNumber(env, 'SIM_CALLBACK_DELAY_MS'),
     temporaryFailureRate: optionalNumber(env, 'SIM_TEMPORARY_FAILURE_RATE'),
@@ -46,6 +65,8 @@ export function readSimulatorConfig(env: Env): SimulatorConfig {
   try {
     // Validate now, at start-up, so a bad rate is reported before anything listens.
     resolveSimulatorOptions(simulator);
+    resolveWhatsAppSimOptions(simulator.whatsapp);
+    resolveTelegramSimOptions(simulator.telegram);
   } catch (error) {
     if (!(error instanceof SimulatorOptionError)) throw error;
     throw new ConfigError(`${ENV_FOR_OPTION[error.option] ?? error.option} ${error.rule}`);
@@ -53,9 +74,23 @@ export function readSimulatorConfig(env: Env): SimulatorConfig {
   return {
     host: env.SIM_HOST === undefined || env.SIM_HOST === '' ? '127.0.0.1' : env.SIM_HOST,
     port: integerInRange(env, 'SIM_HTTP_PORT', 8090, 0, 65_535),
+    smppPort: integerInRange(env, 'SIM_SMPP_PORT', 2775, 0, 65_535),
     shutdownGraceMs: integerInRange(env, 'SIM_SHUTDOWN_GRACE_MS', 5_000, 0, 600_000),
     simulator,
   };
+}
+
+/**
+ * Meta calls the one webhook URL configured for the app; by default that is Herald's public URL, so
+ * a simulator started beside an ingress (npm start, test stacks) reaches it without more settings.
+ */
+function whatsappWebhookUrl(env: Env): string | undefined {
+  if (env.SIM_WHATSAPP_WEBHOOK_URL !== undefined && env.SIM_WHATSAPP_WEBHOOK_URL !== '') {
+    return env.SIM_WHATSAPP_WEBHOOK_URL;
+  }
+  const publicUrl = env.HERALD_PUBLIC_URL;
+  if (publicUrl === undefined || publicUrl === '') return undefined;
+  return `${publicUrl.replace(/\/+$/, '')}/providers/whatsapp/webhook`;
 }
 
 function optionalNumber(env: Env, name: string): number | undefined {

@@ -21,6 +21,7 @@ function loadConfig(log: SimLogger): SimulatorConfig | null {
 async function run(config: SimulatorConfig): Promise<void> {
   const simulator = createSimulatorApp({ ...config.simulator, logger });
   const server = await listen(simulator.app, config.host, config.port);
+  const smppServer = config.smppPort === 0 ? null : await simulator.smpp.listen(config.host, config.smppPort);
   const {
     seed,
     latencyMs,
@@ -33,6 +34,7 @@ async function run(config: SimulatorConfig): Promise<void> {
   logger.info(
     {
       url: server.url,
+      smppPort: smppServer?.port ?? null,
       seed,
       latencyMs,
       callbackDelayMs,

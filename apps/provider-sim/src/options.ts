@@ -1,6 +1,8 @@
 import { randomInt } from 'node:crypto';
 import { silentLogger } from './logger.js';
 import type { SimLogger } from './logger.js';
+import { DEFAULT_SMPP_ACCOUNT } from './smpp/account.js';
+import type { SmppAccount } from './smpp/account.js';
 
 /** Credentials the simulated Twilio account accepts and signs callbacks with. */
 export interface TwilioAccount {
@@ -11,6 +13,8 @@ export interface TwilioAccount {
 /** Everything that shapes the simulator's behaviour, validated and with defaults applied. */
 export interface SimulatorOptions {
   twilio: TwilioAccount;
+  /** Credentials the simulated SMSC accepts on bind. */
+  smpp: SmppAccount;
   /** Mean answer latency of the send endpoint; each answer takes 0.5x to 1.5x of it. */
   latencyMs: number;
   /** Delay before each status step (sent, then delivered). */
@@ -34,8 +38,9 @@ export interface SimulatorOptions {
 }
 
 /** Any option may be omitted; see DEFAULTS. */
-export type SimulatorOptionsInput = Partial<Omit<SimulatorOptions, 'twilio'>> & {
+export type SimulatorOptionsInput = Partial<Omit<SimulatorOptions, 'twilio' | 'smpp'>> & {
   twilio?: Partial<TwilioAccount>;
+  smpp?: Partial<SmppAccount>;
 };
 
 /** Names the option that failed validation so callers (env parsing) can translate the name. */
@@ -81,6 +86,10 @@ export function resolveSimulatorOptions(input: SimulatorOptionsInput = {}): Simu
     twilio: {
       accountSid: text(input.twilio?.accountSid ?? DEFAULT_TWILIO_ACCOUNT.accountSid, 'twilio.accountSid'),
       authToken: text(input.twilio?.authToken ?? DEFAULT_TWILIO_ACCOUNT.authToken, 'twilio.authToken'),
+    },
+    smpp: {
+      systemId: text(input.smpp?.systemId ?? DEFAULT_SMPP_ACCOUNT.systemId, 'smpp.systemId'),
+      password: text(input.smpp?.password ?? DEFAULT_SMPP_ACCOUNT.password, 'smpp.password'),
     },
     latencyMs: integer(input.latencyMs ?? DEFAULTS.latencyMs, 'latencyMs', 0),
     callbackDelayMs: integer(input.callbackDelayMs ?? DEFAULTS.callbackDelayMs, 'callbackDelayMs', 0),

@@ -1,3 +1,6 @@
+import { SmppStats } from './smpp/stats.js';
+import type { SmppStatsSnapshot } from './smpp/stats.js';
+
 /** Final status a simulated message reached. */
 export type FinalStatus = 'delivered' | 'undelivered' | 'failed';
 
@@ -8,6 +11,8 @@ export interface SimStatsSnapshot {
   finalStatuses: Record<FinalStatus, number>;
   callbacks: { sent: number; retried: number; failed: number; cancelled: number };
   pendingLifecycles: number;
+  /** The SMPP server's own counters; the fields above count HTTP traffic only. */
+  smpp: SmppStatsSnapshot;
 }
 
 /** Counters only; every increment is named after the event it counts. */
@@ -16,6 +21,8 @@ export class SimStats {
   readonly #rejected = new Map<string, number>();
   readonly #final: Record<FinalStatus, number> = { delivered: 0, undelivered: 0, failed: 0 };
   readonly #callbacks = { sent: 0, retried: 0, failed: 0, cancelled: 0 };
+  /** Counted by the SMPP server, reported in the same snapshot. */
+  readonly smpp = new SmppStats();
 
   messageAccepted(): void {
     this.#accepted += 1;
@@ -53,6 +60,7 @@ export class SimStats {
       finalStatuses: { ...this.#final },
       callbacks: { ...this.#callbacks },
       pendingLifecycles,
+      smpp: this.smpp.snapshot(),
     };
   }
 }

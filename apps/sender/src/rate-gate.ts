@@ -2,8 +2,10 @@ import { takeToken } from '@herald/domain';
 import type { TokenBucketState } from '@herald/domain';
 
 /**
- * Per-provider token buckets: `acquire` resolves when the provider may take one more message, so
- * calls never exceed its messages per second (per sender instance). Waiters are served in order.
+ * Per-provider rate limits: `acquire` resolves when the provider may take one more message. Sends
+ * are spaced evenly (a bucket of one token) a little under the provider's messages per second, so
+ * no one-second window at the provider ever holds more than its limit, even with network jitter;
+ * a burst, by contrast, would queue in the connection pool and arrive bunched. Per sender instance.
  */
 export class RateGate {
   private readonly buckets = new Map<string, TokenBucketState | null>();
@@ -11,26 +13,25 @@ export class RateGate {
 
   constructor(
     private readonly mpsOf: (providerId: string) => number | undefined,
-    private readonly clock: () => number = Date.now,
+    private readonly clock: () => number = () => performance.now(),
+    /** Headroom for jitter between our clock and the provider's: 2% under the limit. */
+    private readonly margin = 0.98,
   ) {}
 
-  /** Waits for a token of `providerId`; immediate for providers without a limit. */
+  /** Waits for a slot of `providerId`; immediate for providers without a limit. */
   acquire(providerId: string): Promise<void> {
     const mps = this.mpsOf(providerId);
     if (mps === undefined) return Promise.resolve();
-    // Chain waiters per provider so tokens go out first come, first served.
+    // Chain waiters per provider so slots go out first come, first served.
     const previous = this.queues.get(providerId) ?? Promise.resolve();
-    const next = previous.then(() => this.take(providerId, mps));
+    const next = previous.then(() => this.take(providerId, mps * this.margin));
     this.queues.set(providerId, next);
     return next;
   }
 
-  private async take(providerId: string, mps: number): Promise<void> {
-    // A burst of one token per 100 ms of rate keeps short windows honest: never more than mps in
-    // any one-second window.
-    const policy = { ratePerSecond: mps, burst: Math.max(1, Math.floor(mps / 10)) };
+  private async take(providerId: string, ratePerSecond: number): Promise<void> {
     for (;;) {
-      const decision = takeToken(this.buckets.get(providerId) ?? null, policy, this.clock());
+      const decision = takeToken(this.buckets.get(providerId) ?? null, { ratePerSecond, burst: 1 }, this.clock());
       this.buckets.set(providerId, decision.state);
       if (decision.allowed) return;
       await new Promise((resolve) => setTimeout(resolve, Math.max(1, Math.ceil(decision.retryAfterMs))));

@@ -1,5 +1,5 @@
 import type { ProviderConfig } from '@herald/config';
-import { TwilioTransport } from '@herald/transports';
+import { SmppTransport, TelegramTransport, TwilioTransport, WhatsAppTransport } from '@herald/transports';
 import type { Transport } from '@herald/transports';
 
 /** The transport of one configured provider instance, built from its validated options. */
@@ -7,9 +7,22 @@ export function createTransport(provider: ProviderConfig): Transport {
   switch (provider.kind) {
     case 'twilio':
       return new TwilioTransport(provider.options);
+    // The webhook secrets in these options belong to the ingress; the transports take what sends.
+    case 'whatsapp-cloud': {
+      const { baseUrl, apiVersion, phoneNumberId, accessToken, timeoutMs } = provider.options;
+      return new WhatsAppTransport({ baseUrl, apiVersion, phoneNumberId, accessToken, timeoutMs });
+    }
+    case 'telegram': {
+      const { baseUrl, botToken, timeoutMs } = provider.options;
+      return new TelegramTransport({ baseUrl, botToken, timeoutMs });
+    }
+    // One bound SMPP session per instance; receipts arrive through onStatusUpdate.
+    case 'smpp':
+      return new SmppTransport(provider.options);
     default: {
-      const exhaustive: never = provider.kind;
-      throw new Error(`no transport for provider kind ${String(exhaustive)}`);
+      const exhaustive: never = provider;
+      // Only the kind: the options hold credentials.
+      throw new Error(`no transport for provider kind ${String((exhaustive as { kind?: unknown }).kind)}`);
     }
   }
 }
@@ -37,7 +50,10 @@ export class TransportPool {
     for (const provider of providers) {
       const config = JSON.stringify(provider);
       const existing = this.transports.get(provider.id);
-      next.set(provider.id, existing && existing.config === config ? existing : { config, transport: createTransport(provider) });
+      next.set(
+        provider.id,
+        existing && existing.config === config ? existing : { config, transport: createTransport(provider) },
+      );
     }
     for (const [id, entry] of this.transports) if (next.get(id) !== entry) retired.push(entry.transport);
     this.transports = next;

@@ -6,6 +6,8 @@ import { ConfigError } from './errors.js';
 export { ConfigError } from './errors.js';
 export { loadProviders } from './providers.js';
 export type { ProviderConfig } from './providers.js';
+export { watchProviders } from './providers-watch.js';
+export type { ProviderSource } from './providers-watch.js';
 
 type Env = Record<string, string | undefined>;
 

@@ -29,6 +29,12 @@ const sms: NewMessage = {
   clientReference: 'order-42',
   callbackUrl: 'https://example.com/hook',
   metadata: { campaign: 'otp' },
+  sendAt: null,
+  expiresAt: null,
+  parts: 1,
+  encoding: 'GSM-7',
+  costMicros: 10_000,
+  broadcastId: null,
 };
 
 const acceptCommand: MessageCommand = {

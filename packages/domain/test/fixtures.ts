@@ -1,9 +1,14 @@
 import type {
   MessageAccepted,
+  MessageCancelled,
+  MessageCancelRequested,
   MessageDelivered,
   MessageEvent,
+  MessageExpired,
   MessageFailed,
+  MessageRead,
   MessageRouted,
+  MessageScheduled,
   MessageSent,
   MessageState,
   MessageUndelivered,
@@ -22,7 +27,11 @@ const base = (eventId: string, occurredAt: number) => ({
   to: TO,
 });
 
-export const accepted = (eventId: string, at: number): MessageAccepted => ({
+export const accepted = (
+  eventId: string,
+  at: number,
+  timing: { sendAt?: number | null; expiresAt?: number | null } = {},
+): MessageAccepted => ({
   ...base(eventId, at),
   type: 'MessageAccepted',
   channel: 'sms',
@@ -32,6 +41,51 @@ export const accepted = (eventId: string, at: number): MessageAccepted => ({
   clientReference: 'order-42',
   callbackUrl: 'https://example.com/hook',
   metadata: { campaign: 'otp' },
+  sendAt: timing.sendAt ?? null,
+  expiresAt: timing.expiresAt ?? null,
+  parts: 1,
+  encoding: 'GSM-7',
+  costMicros: 10_000,
+  broadcastId: null,
+});
+
+export const scheduled = (eventId: string, at: number, sendAt: number): MessageScheduled => ({
+  ...base(eventId, at),
+  type: 'MessageScheduled',
+  sendAt,
+});
+
+export const cancelRequested = (eventId: string, at: number): MessageCancelRequested => ({
+  ...base(eventId, at),
+  type: 'MessageCancelRequested',
+});
+
+export const cancelled = (
+  eventId: string,
+  at: number,
+  reason = 'cancelled by the client',
+): MessageCancelled => ({
+  ...base(eventId, at),
+  type: 'MessageCancelled',
+  reason,
+});
+
+export const expired = (eventId: string, at: number, reason = 'validity period ended'): MessageExpired => ({
+  ...base(eventId, at),
+  type: 'MessageExpired',
+  reason,
+});
+
+export const read = (
+  eventId: string,
+  at: number,
+  providerId: string | null,
+  providerMessageId: string | null,
+): MessageRead => ({
+  ...base(eventId, at),
+  type: 'MessageRead',
+  providerId,
+  providerMessageId,
 });
 
 export const routed = (eventId: string, at: number, providerId: string, attempt: number): MessageRouted => ({
@@ -43,6 +97,7 @@ export const routed = (eventId: string, at: number, providerId: string, attempt:
   priority: 'express',
   providerId,
   attempt,
+  expiresAt: null,
 });
 
 export const sent = (

@@ -5,11 +5,16 @@ import { evolve, isAccepted, isTerminal, statusRank } from '../src/index.js';
 import type { MessageEvent, MessageState, MessageStatus } from '../src/index.js';
 import {
   accepted,
+  cancelled,
+  cancelRequested,
   delivered,
+  expired,
   failed,
   MESSAGE_ID,
   project,
+  read,
   routed,
+  scheduled,
   sent,
   TENANT_ID,
   TO,
@@ -45,6 +50,13 @@ test('a delivered message in causal order carries every fact and the time of eac
     createdAt: T0,
     updatedAt: T0 + 900,
     statusTimes: { queued: T0, sending: T0 + 10, sent: T0 + 20, delivered: T0 + 900 },
+    sendAt: null,
+    expiresAt: null,
+    parts: 1,
+    encoding: 'GSM-7',
+    costMicros: 10_000,
+    broadcastId: null,
+    cancelRequestedAt: null,
   });
 });
 
@@ -102,9 +114,100 @@ test('the first outcome stays: a contradicting callback is history, and so is it
   t.is(state?.statusTimes.delivered, T0 + 950);
 });
 
+test('a scheduled message keeps its send time and the time it was scheduled', (t) => {
+  const sendAt = T0 + 3_600_000;
+  const state = project([
+    scheduled('e2', T0 + 5, sendAt),
+    accepted('e1', T0, { sendAt, expiresAt: sendAt + 60_000 }),
+  ]);
+  t.like(state, {
+    status: 'scheduled',
+    sendAt,
+    expiresAt: sendAt + 60_000,
+    statusTimes: { queued: T0, scheduled: T0 + 5 },
+  });
+});
+
+test('a cancel request moves no status but is remembered; the cancellation ends the message with its reason', (t) => {
+  const requested = project([accepted('e1', T0), cancelRequested('e2', T0 + 5)]);
+  t.like(requested, { status: 'queued', cancelRequestedAt: T0 + 5, statusTimes: { queued: T0 } });
+  const done = project([cancelled('e3', T0 + 6, 'cancelled by the client')], requested);
+  t.like(done, {
+    status: 'cancelled',
+    errorCode: 'cancelled',
+    errorMessage: 'cancelled by the client',
+    statusTimes: { queued: T0, cancelled: T0 + 6 },
+  });
+});
+
+test('a cancel request that arrives before its accept starts the message queued', (t) => {
+  const early = project([cancelRequested('e2', T0 + 5)]);
+  t.like(early, { status: 'queued', cancelRequestedAt: T0 + 5, statusTimes: {} });
+  t.false(early !== null && isAccepted(early));
+});
+
+test('a routed message whose validity ran out expires with the reason; a late cancellation is history', (t) => {
+  const state = project([
+    accepted('e1', T0, { expiresAt: T0 + 100 }),
+    routed('e2', T0 + 10, 'twilio', 1),
+    expired('e3', T0 + 200, 'validity period ended'),
+    cancelled('e4', T0 + 300),
+  ]);
+  t.like(state, { status: 'expired', errorCode: 'expired', errorMessage: 'validity period ended' });
+  t.is(state?.statusTimes.cancelled, T0 + 300);
+});
+
+test('a read receipt moves a sent or delivered message to read and fills provider facts', (t) => {
+  const state = project([
+    accepted('e1', T0),
+    routed('e2', T0 + 10, 'wa', 1),
+    read('e4', T0 + 900, 'wa', 'wamid.1'),
+  ]);
+  t.like(state, { status: 'read', providerId: 'wa', providerMessageId: 'wamid.1' });
+  const late = project([delivered('e3', T0 + 800, 'wa', 'wamid.1')], state);
+  t.like(late, { status: 'read', statusTimes: { delivered: T0 + 800, read: T0 + 900 } });
+});
+
+test('the accepted facts for billing and scheduling are carried into the state', (t) => {
+  t.like(project([accepted('e1', T0)]), {
+    parts: 1,
+    encoding: 'GSM-7',
+    costMicros: 10_000,
+    broadcastId: null,
+    sendAt: null,
+    expiresAt: null,
+  });
+  t.like(project([delivered('e4', T0 + 900, 'twilio', 'SM1')]), { parts: 0, costMicros: 0, encoding: null });
+});
+
 // --- properties -------------------------------------------------------------------------------
 
-type Shape = 'delivered' | 'failover' | 'undelivered' | 'refused by provider' | 'refused by Herald';
+type Shape =
+  | 'delivered'
+  | 'failover'
+  | 'undelivered'
+  | 'refused by provider'
+  | 'refused by Herald'
+  | 'scheduled and read'
+  | 'read without a delivery receipt'
+  | 'cancelled while scheduled'
+  | 'cancel requested too late'
+  | 'expired in a lane'
+  | 'expired while queued';
+
+const SHAPES: readonly Shape[] = [
+  'delivered',
+  'failover',
+  'undelivered',
+  'refused by provider',
+  'refused by Herald',
+  'scheduled and read',
+  'read without a delivery receipt',
+  'cancelled while scheduled',
+  'cancel requested too late',
+  'expired in a lane',
+  'expired while queued',
+];
 
 // Realistic lifecycles in causal order, with the status each must end in.
 function lifecycle(shape: Shape, at: readonly number[]): { events: MessageEvent[]; final: MessageStatus } {
@@ -152,6 +255,83 @@ function lifecycle(shape: Shape, at: readonly number[]): { events: MessageEvent[
       };
     case 'refused by Herald':
       return { final: 'failed', events: [accepted('e1', time(0)), failed('e2', time(1), null, 'no_route')] };
+    default:
+      return lifecycleWithTiming(shape, time);
+  }
+}
+
+// The lifecycles that scheduling, cancellation, expiry and read receipts add.
+function lifecycleWithTiming(
+  shape: Exclude<
+    Shape,
+    'delivered' | 'failover' | 'undelivered' | 'refused by provider' | 'refused by Herald'
+  >,
+  time: (i: number) => number,
+): { events: MessageEvent[]; final: MessageStatus } {
+  const sendAt = time(0) + 3_600_000;
+  switch (shape) {
+    case 'scheduled and read':
+      return {
+        final: 'read',
+        events: [
+          accepted('e1', time(0), { sendAt }),
+          scheduled('e2', time(1), sendAt),
+          routed('e3', sendAt + time(2) - T0, 'wa', 1),
+          sent('e4', sendAt + time(3) - T0, 'wa', 1, 'W1'),
+          delivered('e5', sendAt + time(4) - T0, 'wa', 'W1'),
+          read('e6', sendAt + time(5) - T0, 'wa', 'W1'),
+        ],
+      };
+    case 'read without a delivery receipt':
+      return {
+        final: 'read',
+        events: [
+          accepted('e1', time(0)),
+          routed('e2', time(1), 'wa', 1),
+          sent('e3', time(2), 'wa', 1, 'W1'),
+          read('e4', time(3), null, 'W1'),
+        ],
+      };
+    case 'cancelled while scheduled':
+      return {
+        final: 'cancelled',
+        events: [
+          accepted('e1', time(0), { sendAt }),
+          scheduled('e2', time(1), sendAt),
+          cancelRequested('e3', time(2)),
+          cancelRequested('e4', time(3)),
+          cancelled('e5', time(4)),
+        ],
+      };
+    case 'cancel requested too late':
+      return {
+        final: 'delivered',
+        events: [
+          accepted('e1', time(0)),
+          routed('e2', time(1), 'twilio', 1),
+          cancelRequested('e3', time(2)),
+          sent('e4', time(3), 'twilio', 1, 'SM1'),
+          delivered('e5', time(4), 'twilio', 'SM1'),
+        ],
+      };
+    case 'expired in a lane':
+      return {
+        final: 'expired',
+        events: [
+          accepted('e1', time(0), { expiresAt: time(0) + 1 }),
+          routed('e2', time(1), 'twilio', 1),
+          expired('e3', time(2)),
+        ],
+      };
+    case 'expired while queued':
+      return {
+        final: 'expired',
+        events: [
+          accepted('e1', time(0), { sendAt, expiresAt: sendAt }),
+          scheduled('e2', time(1), sendAt),
+          expired('e3', sendAt + time(2) - T0),
+        ],
+      };
     default: {
       const _exhaustive: never = shape;
       return _exhaustive;
@@ -161,14 +341,8 @@ function lifecycle(shape: Shape, at: readonly number[]): { events: MessageEvent[
 
 const causalLifecycle = fc
   .tuple(
-    fc.constantFrom<Shape>(
-      'delivered',
-      'failover',
-      'undelivered',
-      'refused by provider',
-      'refused by Herald',
-    ),
-    fc.array(fc.integer({ min: 0, max: 60_000 }), { minLength: 5, maxLength: 5 }),
+    fc.constantFrom(...SHAPES),
+    fc.array(fc.integer({ min: 0, max: 60_000 }), { minLength: 6, maxLength: 6 }),
   )
   .map(([shape, gaps]) => lifecycle(shape, gaps));
 
@@ -186,7 +360,7 @@ const scrambled = causalLifecycle.chain(({ events, final }) =>
 const provider = fc.constantFrom('twilio', 'vonage', null);
 const anyEvent: fc.Arbitrary<MessageEvent> = fc
   .tuple(
-    fc.integer({ min: 0, max: 5 }),
+    fc.integer({ min: 0, max: 10 }),
     fc.integer({ min: 1, max: 99 }),
     fc.integer({ min: 0, max: 600_000 }),
     provider,
@@ -198,7 +372,11 @@ const anyEvent: fc.Arbitrary<MessageEvent> = fc
     const pid = providerId ?? 'twilio';
     switch (kind) {
       case 0:
-        return accepted(eventId, at);
+        return accepted(
+          eventId,
+          at,
+          attempt === 1 ? {} : { sendAt: at + attempt, expiresAt: at + 2 * attempt },
+        );
       case 1:
         return routed(eventId, at, pid, attempt);
       case 2:
@@ -207,8 +385,18 @@ const anyEvent: fc.Arbitrary<MessageEvent> = fc
         return delivered(eventId, at, providerId, providerId === null ? null : `${pid}-${attempt}`);
       case 4:
         return undelivered(eventId, at, providerId, null, `u${id}`);
-      default:
+      case 5:
         return failed(eventId, at, providerId, `f${id}`);
+      case 6:
+        return scheduled(eventId, at, at + attempt * 1000);
+      case 7:
+        return cancelRequested(eventId, at);
+      case 8:
+        return cancelled(eventId, at, `c${id}`);
+      case 9:
+        return expired(eventId, at, `x${id}`);
+      default:
+        return read(eventId, at, providerId, providerId === null ? null : `${pid}-${attempt}`);
     }
   });
 

@@ -52,12 +52,21 @@ test('each status may be followed by exactly what the lifecycle allows', (t) => 
     'cancelled',
     'expired',
   ]);
-  t.deepEqual(successors('sending'), ['sent', 'delivered', 'read', 'undelivered', 'failed']);
+  // A routed message can still expire while it waits in a lane or a retry topic; it can no longer be cancelled.
+  t.deepEqual(successors('sending'), ['sent', 'delivered', 'read', 'undelivered', 'failed', 'expired']);
   t.deepEqual(successors('sent'), ['delivered', 'read', 'undelivered', 'failed']);
   t.deepEqual(successors('delivered'), ['read']);
   for (const end of ['read', 'undelivered', 'failed', 'cancelled', 'expired'] as const) {
     t.deepEqual(successors(end), [], end);
   }
+});
+
+test('cancelled only from queued or scheduled; expired until sent; read after sent or delivered', (t) => {
+  const from = (to: MessageStatus) => MESSAGE_STATUSES.filter((status) => canTransition(status, to));
+  t.deepEqual(from('cancelled'), ['queued', 'scheduled']);
+  t.deepEqual(from('expired'), ['queued', 'scheduled', 'sending']);
+  t.deepEqual(from('read'), ['queued', 'scheduled', 'sending', 'sent', 'delivered']);
+  t.deepEqual(from('scheduled'), ['queued']);
 });
 
 test('a late sent never overwrites delivered, and delivered before sent is accepted', (t) => {

@@ -8,5 +8,71 @@ export { appendEvents, storedEventIds } from './append-events.js';
 export type { NewStoredEvent } from './append-events.js';
 export { lockMessages, saveMessages, findMessage } from './messages.js';
 export type { StoredMessage } from './messages.js';
-export { generateApiKey, ensureTenant, addApiKey, authenticateApiKey } from './tenants.js';
-export type { KeyOwner } from './tenants.js';
+export {
+  generateApiKey,
+  ensureTenant,
+  addApiKey,
+  authenticateApiKey,
+  createTenant,
+  listTenants,
+  findTenant,
+  updateTenant,
+  issueApiKey,
+  listApiKeys,
+  revokeApiKey,
+  touchApiKeys,
+} from './tenants.js';
+export type { ApiKeyInfo, KeyOwner, Tenant, TenantPatch, TenantStatus } from './tenants.js';
+export {
+  addCreditsEntry,
+  holdCreditsForMessages,
+  settleCredits,
+  readBalance,
+  listLedgerEntries,
+} from './ledger.js';
+export type {
+  CreditBalance,
+  CreditHold,
+  CreditSettlement,
+  HoldOutcome,
+  StoredLedgerEntry,
+} from './ledger.js';
+export {
+  claimIdempotencyKey,
+  completeIdempotencyKey,
+  releaseIdempotencyKey,
+  purgeExpiredIdempotencyKeys,
+} from './idempotency.js';
+export type { IdempotencyClaim, IdempotentRequest, StoredResponse } from './idempotency.js';
+export { addOptOut, removeOptOut, isOptedOut, optedOutRecipients, listOptOuts } from './opt-outs.js';
+export type { OptOut, OptOutSource } from './opt-outs.js';
+export { listMessages, messageTimeline, broadcastSummary } from './message-queries.js';
+export type {
+  BroadcastSummary,
+  MessageFilters,
+  MessagePage,
+  MessagePosition,
+  TimelineEntry,
+} from './message-queries.js';
+export {
+  scheduleMessages,
+  cancelScheduled,
+  claimDueMessages,
+  markDispatched,
+  nextDueAt,
+} from './scheduled.js';
+export type { ScheduledMessage, ScheduleStatus } from './scheduled.js';
+export { optedOutAmong, optOutKey } from './opt-out-checks.js';
+export type { OptOutQuery } from './opt-out-checks.js';
+export { recordCircuit, openCircuits } from './provider-circuits.js';
+export {
+  findMessageByProviderMessageId,
+  matchOrParkCallbacks,
+  takePendingCallbacks,
+} from './provider-message-ids.js';
+export type {
+  CallbackEventType,
+  MatchedCallback,
+  ProviderCallback,
+  ProviderMessageRef,
+} from './provider-message-ids.js';

@@ -24,7 +24,8 @@ export async function startStack(
   options: { env?: Record<string, string>; simulatorEnv?: Record<string, string> } = {},
 ): Promise<TestStack> {
   const database = await createTestDatabase(services);
-  const [httpPort, simPort, routerOps, senderOps, projectorOps] = await Promise.all([
+  const [httpPort, simPort, smppPort, routerOps, senderOps, projectorOps] = await Promise.all([
+    freePort(),
     freePort(),
     freePort(),
     freePort(),
@@ -48,6 +49,11 @@ export async function startStack(
     HERALD_PUBLIC_URL: baseUrl,
     HERALD_DEMO_API_KEY: apiKey,
     HERALD_TWILIO_BASE_URL: simulatorUrl,
+    HERALD_WHATSAPP_BASE_URL: simulatorUrl,
+    HERALD_TELEGRAM_BASE_URL: simulatorUrl,
+    HERALD_SMPP_PORT: String(smppPort),
+    SIM_SMPP_PORT: String(smppPort),
+    SIM_WHATSAPP_WEBHOOK_URL: `${baseUrl}/providers/whatsapp/webhook`,
     HERALD_ROUTER_OPS_PORT: String(routerOps),
     HERALD_SENDER_OPS_PORT: String(senderOps),
     HERALD_PROJECTOR_OPS_PORT: String(projectorOps),

@@ -25,9 +25,28 @@ export type SendResult =
   | { ok: true; providerMessageId: string; status: ProviderStatus }
   | { ok: false; retryable: boolean; errorCode: string; errorMessage: string; retryAfterMs?: number };
 
+/**
+ * A status report that reaches Herald over the transport's own connection (an SMPP deliver_sm
+ * receipt) instead of an HTTP callback. It names the provider's id only: mapping that id to our
+ * message, tenant and recipient is the caller's job.
+ */
+export interface StatusUpdate {
+  /** The id send() returned in SendResult.providerMessageId. */
+  providerMessageId: string;
+  status: ProviderStatus;
+  errorCode: string | null;
+  errorMessage: string | null;
+  /** When the transport received the report (epoch milliseconds). */
+  occurredAt: number;
+  /** The provider's fields as received, for the timeline. */
+  raw: Record<string, string>;
+}
+
 /** The narrow interface every provider implements. */
 export interface Transport {
   readonly kind: string;
   send(message: OutboundMessage, signal?: AbortSignal): Promise<SendResult>;
+  /** Present on transports whose statuses arrive on their own connection; see each transport. */
+  onStatusUpdate?(listener: (update: StatusUpdate) => void): void;
   close(): Promise<void>;
 }

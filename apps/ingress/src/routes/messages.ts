@@ -1,104 +1,112 @@
-import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
-import { acceptMessage, evolve } from '@herald/domain';
-import { encodeEvent, eventHeaders } from '@herald/kafka';
-import type { BatchingProducer, SchemaCatalog } from '@herald/kafka';
-import { findMessage } from '@herald/store';
-import type { Pool } from '@herald/store';
-import type { Logger } from '@herald/telemetry';
-import type { AuthVariables } from '../auth.js';
+import type { Context } from 'hono';
+import { EVENT_TYPES } from '@herald/contracts';
+import { eventStatus } from '@herald/domain';
+import type { MessageEvent, MessageState } from '@herald/domain';
+import { findMessage, isOptedOut, listMessages, messageTimeline } from '@herald/store';
+import { acceptedRecord, prepareMessage, produceAll, requireSchedule, shapeOf } from '../accept.js';
+import { requestCancel } from '../cancel.js';
+import { requireCredits } from '../credit-check.js';
+import { decodeCursor, encodeCursor } from '../cursor.js';
+import { idSource } from '../idempotency.js';
+import type { ApiEnv, IngressContext } from '../ingress-context.js';
 import { Problem } from '../problems.js';
-import { readJson } from '../read-json.js';
-import { messageResource } from '../representation.js';
-import { fieldErrors, sendMessageBody } from '../schemas.js';
+import { readBody, readQuery } from '../read-json.js';
+import { acceptedResource, messageResource, timelineResource } from '../representation.js';
+import { listMessagesQuery, sendMessageBody } from '../schemas.js';
 
-/** What the messages routes need from the process. */
-export interface MessagesDeps {
-  pool: Pool;
-  producer: BatchingProducer;
-  catalog: SchemaCatalog;
-  requestedTopic: string;
-  clock: () => number;
-  log: Logger;
+/** Ids Herald hands out; anything else is answered like an unknown id. */
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The 422 for a recipient on the tenant's opt-out list. */
+export const optedOut = (to: string) =>
+  new Problem(
+    422,
+    'recipient_opted_out',
+    'Recipient opted out',
+    `${to} is on this account's opt-out list; remove it there to message it again.`,
+  );
+
+/** The tenant's message `id`, or the 404 that unknown, malformed and foreign ids all get alike. */
+export async function ownMessage(deps: IngressContext, c: Context<ApiEnv>): Promise<MessageState> {
+  const id = c.req.param('id') ?? '';
+  const state = UUID.test(id) ? await findMessage(deps.pool, c.get('tenantId'), id) : null;
+  if (!state) throw new Problem(404, 'not_found', 'Message not found', `No message ${id} for this account.`);
+  return state;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** `POST /v1/messages` (202 once Kafka has the event) and `GET /v1/messages/:id`. */
-export function messagesRoutes(deps: MessagesDeps) {
-  const app = new Hono<{ Variables: AuthVariables & { requestId: string } }>();
+/** Send, list, show, timeline and cancel of single messages under `/v1/messages`. */
+export function messagesRoutes(deps: IngressContext) {
+  const app = new Hono<ApiEnv>();
 
   app.post('/', async (c) => {
-    const parsed = sendMessageBody.safeParse(await readJson(c));
-    if (!parsed.success) {
-      throw new Problem(
-        400,
-        'validation_failed',
-        'The request body is invalid',
-        undefined,
-        fieldErrors(parsed.error),
-      );
-    }
-    const body = parsed.data;
-    const messageId = randomUUID();
-    const decision = acceptMessage(
+    const body = await readBody(c, sendMessageBody);
+    const now = deps.clock();
+    const tenantId = c.get('tenantId');
+    const prepared = prepareMessage(
       {
-        type: 'AcceptMessage',
-        messageId,
-        tenantId: c.get('tenantId'),
-        eventId: randomUUID(),
-        now: deps.clock(),
-        message: {
-          channel: body.channel,
-          to: body.to,
-          from: body.from ?? null,
-          text: body.text,
-          priority: body.priority,
-          clientReference: body.client_reference ?? null,
-          callbackUrl: body.callback_url ?? null,
-          metadata: body.metadata ?? null,
-        },
+        body,
+        schedule: requireSchedule(body, now),
+        shape: shapeOf(body.channel, body.text),
+        broadcastId: null,
       },
-      null,
+      { tenantId, now, prices: deps.prices, ids: idSource(c.get('idSeed')), role: 'message' },
     );
-    if (!decision.ok)
-      throw new Problem(500, 'internal_error', 'Message could not be accepted', decision.error.message);
-    const [accepted] = decision.value;
-    const headers = { ...eventHeaders(accepted), 'request-id': c.get('requestId') };
-    try {
-      await deps.producer.send([
-        {
-          topic: deps.requestedTopic,
-          key: accepted.to,
-          value: encodeEvent(deps.catalog, deps.requestedTopic, accepted),
-          headers,
-        },
-      ]);
-    } catch (error) {
-      deps.log.error({ err: error, requestId: c.get('requestId'), messageId }, 'produce to Kafka failed');
-      throw new Problem(
-        503,
-        'kafka_unavailable',
-        'The message could not be stored',
-        'Nothing was accepted; retry later.',
-        undefined,
-        {
-          'Retry-After': '1',
-        },
-      );
-    }
-    c.header('Location', `/v1/messages/${messageId}`);
-    return c.json(messageResource(evolve(null, accepted)), 202);
+    const [blocked] = await Promise.all([
+      isOptedOut(deps.pool, tenantId, body.channel, body.to),
+      requireCredits(deps.pool, tenantId, prepared.costMicros),
+    ]);
+    if (blocked) throw optedOut(body.to);
+    await produceAll(
+      deps,
+      [[acceptedRecord(deps, prepared.accepted, c.get('requestId'))]],
+      c.get('requestId'),
+    );
+    c.header('Location', `/v1/messages/${prepared.accepted.messageId}`);
+    return c.json(acceptedResource(prepared.accepted), 202);
   });
 
-  app.get('/:id', async (c) => {
-    const id = c.req.param('id');
-    // Unknown, malformed and other tenants' ids all answer the same 404: ids are not an oracle.
-    const state = UUID.test(id) ? await findMessage(deps.pool, c.get('tenantId'), id) : null;
-    if (!state)
-      throw new Problem(404, 'not_found', 'Message not found', `No message ${id} for this account.`);
-    return c.json(messageResource(state));
+  app.get('/', async (c) => {
+    const query = readQuery(c, listMessagesQuery);
+    const after = query.cursor ? decodeCursor(query.cursor, [/^\d{1,20}$/, UUID]) : undefined;
+    const page = await listMessages(
+      deps.pool,
+      c.get('tenantId'),
+      {
+        status: query.status,
+        channel: query.channel,
+        to: query.to,
+        clientReference: query.client_reference,
+        broadcastId: query.broadcast_id,
+        createdAfter: query.created_after === undefined ? undefined : Date.parse(query.created_after),
+        createdBefore: query.created_before === undefined ? undefined : Date.parse(query.created_before),
+      },
+      { limit: query.limit, after: after && { createdAtMicros: after[0] ?? '', id: after[1] ?? '' } },
+    );
+    return c.json({
+      data: page.messages.map(messageResource),
+      next_cursor: page.next ? encodeCursor([page.next.createdAtMicros, page.next.id]) : null,
+    });
   });
+
+  app.get('/:id', async (c) => c.json(messageResource(await ownMessage(deps, c))));
+
+  app.get('/:id/events', async (c) => {
+    const message = await ownMessage(deps, c);
+    const entries = await messageTimeline(deps.pool, c.get('tenantId'), message.id);
+    return c.json({
+      data: entries.map((entry) => timelineResource(entry, statusOf(entry.type, entry.data))),
+    });
+  });
+
+  app.post('/:id/cancel', async (c) => requestCancel(deps, c, await ownMessage(deps, c)));
 
   return app;
+}
+
+const EVENT_TYPE_NAMES: ReadonlySet<string> = new Set(EVENT_TYPES);
+
+// The domain decides what status each event type moves a message to; it reads only the type.
+function statusOf(type: string, data: Record<string, unknown>) {
+  return EVENT_TYPE_NAMES.has(type) ? eventStatus({ ...data, type } as MessageEvent) : null;
 }

@@ -80,7 +80,9 @@ async function verifiedTwilioRequest(
   publicUrl: string,
 ): Promise<{ providerId: string; params: Record<string, string> }> {
   const providerId = c.req.query('provider_id') ?? '';
-  const provider = providers.find((p) => p.id === providerId && p.kind === 'twilio');
+  const provider = providers.find(
+    (p): p is Extract<ProviderConfig, { kind: 'twilio' }> => p.id === providerId && p.kind === 'twilio',
+  );
   if (!provider) throw new Problem(404, 'unknown_provider', 'Unknown provider', `No Twilio provider ${providerId}.`);
   const signature = c.req.header('x-twilio-signature');
   if (!signature) throw new Problem(401, 'signature_missing', 'X-Twilio-Signature header is missing');

@@ -1,6 +1,7 @@
 import { fail, ok } from '../result.js';
 import type { DomainError, Result } from '../result.js';
 import { isAccepted } from './message.js';
+import { isDue } from './schedule.js';
 import type {
   Channel,
   MessageAccepted,
@@ -20,6 +21,17 @@ export interface NewMessage {
   readonly clientReference: string | null;
   readonly callbackUrl: string | null;
   readonly metadata: Readonly<Record<string, string>> | null;
+  /** When to send it (epoch ms); null to send at once. */
+  readonly sendAt: number | null;
+  /** When it stops being worth sending (epoch ms); null for never. */
+  readonly expiresAt: number | null;
+  /** Parts it is billed as (`segmentText(text).parts` for SMS, 1 otherwise). */
+  readonly parts: number;
+  /** SMS encoding; null for channels without one. */
+  readonly encoding: string | null;
+  /** Price in micro-credits (`priceMessage`). */
+  readonly costMicros: number;
+  readonly broadcastId: string | null;
 }
 
 /** Accept a new message from a tenant. */
@@ -47,7 +59,13 @@ export interface RouteMessage {
 export type MessageCommand = AcceptMessage | RouteMessage;
 
 /** Codes of the expected refusals of a message command. */
-export type MessageErrorCode = 'message_already_accepted' | 'message_not_found' | 'message_not_routable';
+export type MessageErrorCode =
+  | 'message_already_accepted'
+  | 'message_not_found'
+  | 'message_not_routable'
+  | 'message_not_schedulable'
+  | 'message_not_cancellable'
+  | 'message_not_expired';
 
 /** An expected refusal of a message command. */
 export type MessageError = DomainError<MessageErrorCode>;
@@ -77,11 +95,17 @@ export function acceptMessage(
       clientReference: message.clientReference,
       callbackUrl: message.callbackUrl,
       metadata: message.metadata,
+      sendAt: message.sendAt,
+      expiresAt: message.expiresAt,
+      parts: message.parts,
+      encoding: message.encoding,
+      costMicros: message.costMicros,
+      broadcastId: message.broadcastId,
     },
   ]);
 }
 
-/** Routes a queued message to the chosen provider as its next attempt. */
+/** Routes a queued message, or a scheduled one that is due, to the chosen provider as its next attempt. */
 export function routeMessage(
   command: RouteMessage,
   state: MessageState | null,
@@ -89,11 +113,14 @@ export function routeMessage(
   if (state === null || !isAccepted(state)) {
     return fail('message_not_found', `message ${command.messageId} has not been accepted`);
   }
-  if (state.status !== 'queued') {
+  if (state.status !== 'queued' && state.status !== 'scheduled') {
     return fail(
       'message_not_routable',
-      `message ${command.messageId} is ${state.status}; only queued messages are routed`,
+      `message ${command.messageId} is ${state.status}; only queued and scheduled messages are routed`,
     );
+  }
+  if (!isDue(state, command.now)) {
+    return fail('message_not_routable', `message ${command.messageId} is scheduled for ${state.sendAt}`);
   }
   return ok([
     {
@@ -109,6 +136,7 @@ export function routeMessage(
       priority: state.priority,
       providerId: command.providerId,
       attempt: state.attempts + 1,
+      expiresAt: state.expiresAt,
     },
   ]);
 }

@@ -32,6 +32,42 @@ export interface MessageAccepted extends MessageEventBase {
   readonly clientReference: string | null;
   readonly callbackUrl: string | null;
   readonly metadata: Readonly<Record<string, string>> | null;
+  /** When to send it (epoch ms); null to send at once. */
+  readonly sendAt: number | null;
+  /** When it stops being worth sending (epoch ms); null for never. */
+  readonly expiresAt: number | null;
+  /** Parts (segments) it is billed as. */
+  readonly parts: number;
+  /** SMS encoding (`GSM-7`, `UCS-2`); null for channels without one. */
+  readonly encoding: string | null;
+  /** Price in micro-credits, held from the tenant's credits when it is routed. */
+  readonly costMicros: number;
+  /** The broadcast it is one recipient's copy of, if any. */
+  readonly broadcastId: string | null;
+}
+
+/** Herald holds the message until its sendAt. */
+export interface MessageScheduled extends MessageEventBase {
+  readonly type: 'MessageScheduled';
+  /** Epoch milliseconds. */
+  readonly sendAt: number;
+}
+
+/** The client asked to cancel the message; whether it still can be is decided by the router. */
+export interface MessageCancelRequested extends MessageEventBase {
+  readonly type: 'MessageCancelRequested';
+}
+
+/** The message was cancelled before it was routed. */
+export interface MessageCancelled extends MessageEventBase {
+  readonly type: 'MessageCancelled';
+  readonly reason: string;
+}
+
+/** The message's validity ran out before it could be sent. */
+export interface MessageExpired extends MessageEventBase {
+  readonly type: 'MessageExpired';
+  readonly reason: string;
 }
 
 /** The router chose a provider; carries what the sender needs so it never looks the message up. */
@@ -44,6 +80,8 @@ export interface MessageRouted extends MessageEventBase {
   readonly providerId: string;
   /** 1 for the first provider, n for the n-th after failovers. */
   readonly attempt: number;
+  /** The accepted expiresAt, so the sender can expire a message that waited too long. */
+  readonly expiresAt: number | null;
 }
 
 /** The provider accepted the message. */
@@ -78,9 +116,26 @@ export interface MessageFailed extends MessageEventBase {
   readonly errorMessage: string;
 }
 
+/** The provider reported that the recipient read the message. */
+export interface MessageRead extends MessageEventBase {
+  readonly type: 'MessageRead';
+  readonly providerId: string | null;
+  readonly providerMessageId: string | null;
+}
+
 /** Every fact about a message. */
 export type MessageEvent =
-  MessageAccepted | MessageRouted | MessageSent | MessageDelivered | MessageUndelivered | MessageFailed;
+  | MessageAccepted
+  | MessageScheduled
+  | MessageCancelRequested
+  | MessageCancelled
+  | MessageExpired
+  | MessageRouted
+  | MessageSent
+  | MessageDelivered
+  | MessageRead
+  | MessageUndelivered
+  | MessageFailed;
 
 /**
  * A message as its events describe it. The accepted facts (channel, text, priority, createdAt)
@@ -110,6 +165,18 @@ export interface MessageState {
   readonly updatedAt: number;
   /** When each status was first reported, whether or not it became the current status. */
   readonly statusTimes: Readonly<Partial<Record<MessageStatus, number>>>;
+  /** When to send it (epoch ms); null to send at once. */
+  readonly sendAt: number | null;
+  /** When it stops being worth sending (epoch ms); null for never. */
+  readonly expiresAt: number | null;
+  /** Parts it is billed as; 0 until MessageAccepted is applied. */
+  readonly parts: number;
+  readonly encoding: string | null;
+  /** Price in micro-credits; 0 until MessageAccepted is applied. */
+  readonly costMicros: number;
+  readonly broadcastId: string | null;
+  /** When the client first asked to cancel it; null if never. */
+  readonly cancelRequestedAt: number | null;
 }
 
 /** A message whose MessageAccepted has been applied. */
@@ -125,11 +192,21 @@ export function isAccepted(state: MessageState): state is AcceptedMessageState {
   return state.createdAt !== null;
 }
 
-/** The status an event moves a message to. */
-export function eventStatus(event: MessageEvent): MessageStatus {
+/** The status an event moves a message to; null for a fact that moves no status (a cancel request). */
+export function eventStatus(event: MessageEvent): MessageStatus | null {
   switch (event.type) {
     case 'MessageAccepted':
       return 'queued';
+    case 'MessageScheduled':
+      return 'scheduled';
+    case 'MessageCancelRequested':
+      return null;
+    case 'MessageCancelled':
+      return 'cancelled';
+    case 'MessageExpired':
+      return 'expired';
+    case 'MessageRead':
+      return 'read';
     case 'MessageRouted':
       return 'sending';
     case 'MessageSent':
@@ -161,18 +238,20 @@ export function eventStatus(event: MessageEvent): MessageStatus {
  * - provider facts follow the highest attempt: a failover's MessageRouted replaces the provider,
  *   a late one from an earlier attempt does not.
  * Two contradicting outcomes (undelivered, then delivered) cannot both be current: the first one
- * applied stays, the other is kept in `statusTimes` only.
+ * applied stays, the other is kept in `statusTimes` only. A cancel request moves no status; it
+ * records when it was first asked for.
  */
 export function evolve(state: MessageState | null, event: MessageEvent): MessageState {
   const current = state ?? startFrom(event);
   const status = eventStatus(event);
   const next: MessageState = {
     ...current,
-    status: canTransition(current.status, status) ? status : current.status,
+    status: status !== null && canTransition(current.status, status) ? status : current.status,
     updatedAt: Math.max(current.updatedAt, event.occurredAt),
-    statusTimes: withStatusTime(current.statusTimes, status, event.occurredAt),
+    statusTimes:
+      status === null ? current.statusTimes : withStatusTime(current.statusTimes, status, event.occurredAt),
   };
-  return withError(withProvider(withAccepted(next, event), event), event);
+  return FOLDS.reduce((folded, fold) => fold(folded, event), next);
 }
 
 function startFrom(event: MessageEvent): MessageState {
@@ -187,7 +266,8 @@ function startFrom(event: MessageEvent): MessageState {
     clientReference: null,
     callbackUrl: null,
     metadata: null,
-    status: eventStatus(event),
+    // A cancel request implies an accepted message, so a stream that starts with one starts queued.
+    status: eventStatus(event) ?? 'queued',
     providerId: null,
     providerMessageId: null,
     errorCode: null,
@@ -196,6 +276,13 @@ function startFrom(event: MessageEvent): MessageState {
     createdAt: null,
     updatedAt: event.occurredAt,
     statusTimes: {},
+    sendAt: null,
+    expiresAt: null,
+    parts: 0,
+    encoding: null,
+    costMicros: 0,
+    broadcastId: null,
+    cancelRequestedAt: null,
   };
 }
 
@@ -226,7 +313,30 @@ function withAccepted(state: MessageState, event: MessageEvent): MessageState {
     callbackUrl: event.callbackUrl,
     metadata: event.metadata,
     createdAt: event.occurredAt,
+    sendAt: earliest(state.sendAt, event.sendAt),
+    expiresAt: event.expiresAt,
+    parts: event.parts,
+    encoding: event.encoding,
+    costMicros: event.costMicros,
+    broadcastId: event.broadcastId,
   };
+}
+
+// Accept and schedule carry the same sendAt; taking the earliest known keeps the fold
+// order-independent even if they ever disagreed.
+function earliest(known: number | null, reported: number | null): number | null {
+  if (known === null) return reported;
+  return reported === null ? known : Math.min(known, reported);
+}
+
+function withSchedule(state: MessageState, event: MessageEvent): MessageState {
+  if (event.type !== 'MessageScheduled') return state;
+  return { ...state, sendAt: earliest(state.sendAt, event.sendAt) };
+}
+
+function withCancelRequest(state: MessageState, event: MessageEvent): MessageState {
+  if (event.type !== 'MessageCancelRequested') return state;
+  return { ...state, cancelRequestedAt: earliest(state.cancelRequestedAt, event.occurredAt) };
 }
 
 interface ProviderFacts {
@@ -238,6 +348,10 @@ interface ProviderFacts {
 function providerFacts(event: MessageEvent): ProviderFacts | null {
   switch (event.type) {
     case 'MessageAccepted':
+    case 'MessageScheduled':
+    case 'MessageCancelRequested':
+    case 'MessageCancelled':
+    case 'MessageExpired':
       return null;
     case 'MessageRouted':
       return { providerId: event.providerId, providerMessageId: null, attempt: event.attempt };
@@ -248,6 +362,7 @@ function providerFacts(event: MessageEvent): ProviderFacts | null {
         attempt: event.attempt,
       };
     case 'MessageDelivered':
+    case 'MessageRead':
     case 'MessageUndelivered':
       return { providerId: event.providerId, providerMessageId: event.providerMessageId, attempt: null };
     case 'MessageFailed':
@@ -273,9 +388,44 @@ function withProvider(state: MessageState, event: MessageEvent): MessageState {
   };
 }
 
+// Why the message ended without being delivered: a cancellation or an expiry reads as an error
+// with a fixed code and its reason, so clients find it where they find every other ending.
+function endingReason(event: MessageEvent): { code: string; message: string } | null {
+  switch (event.type) {
+    case 'MessageUndelivered':
+    case 'MessageFailed':
+      return { code: event.errorCode, message: event.errorMessage };
+    case 'MessageCancelled':
+      return { code: 'cancelled', message: event.reason };
+    case 'MessageExpired':
+      return { code: 'expired', message: event.reason };
+    case 'MessageAccepted':
+    case 'MessageScheduled':
+    case 'MessageCancelRequested':
+    case 'MessageRouted':
+    case 'MessageSent':
+    case 'MessageDelivered':
+    case 'MessageRead':
+      return null;
+    default: {
+      const _exhaustive: never = event;
+      return _exhaustive;
+    }
+  }
+}
+
 // The first error that made the message fail is the one reported; later ones are history.
 function withError(state: MessageState, event: MessageEvent): MessageState {
-  if (event.type !== 'MessageUndelivered' && event.type !== 'MessageFailed') return state;
-  if (state.status !== eventStatus(event) || state.errorCode !== null) return state;
-  return { ...state, errorCode: event.errorCode, errorMessage: event.errorMessage };
+  const reason = endingReason(event);
+  if (reason === null || state.status !== eventStatus(event) || state.errorCode !== null) return state;
+  return { ...state, errorCode: reason.code, errorMessage: reason.message };
 }
+
+// Each fold fills in the facts one kind of event carries; the order does not matter.
+const FOLDS: readonly ((state: MessageState, event: MessageEvent) => MessageState)[] = [
+  withAccepted,
+  withSchedule,
+  withCancelRequest,
+  withProvider,
+  withError,
+];

@@ -36,7 +36,8 @@ export const STATUS_DESCRIPTIONS: Readonly<Record<MessageStatus, string>> = {
 const NEXT_STEPS: Readonly<Record<MessageStatus, readonly MessageStatus[]>> = {
   queued: ['scheduled', 'sending', 'failed', 'cancelled', 'expired'],
   scheduled: ['sending', 'failed', 'cancelled', 'expired'],
-  sending: ['sent', 'undelivered', 'failed'],
+  // A message whose validity runs out while it waits in a dispatch lane or a retry topic expires.
+  sending: ['sent', 'undelivered', 'failed', 'expired'],
   sent: ['delivered', 'undelivered', 'failed'],
   delivered: ['read'],
   read: [],
