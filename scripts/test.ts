@@ -14,7 +14,14 @@ function run(
   onLine?: (line: string) => void,
 ): Promise<number> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'inherit'] });
+    // Its own process group, so whatever the run leaves behind (apps of a worker that was killed)
+    // is reaped with it below.
+    const child = spawn(command, args, {
+      cwd: root,
+      env,
+      stdio: ['ignore', 'pipe', 'inherit'],
+      detached: true,
+    });
     let partial = '';
     child.stdout.on('data', (chunk: Buffer) => {
       process.stdout.write(chunk);
@@ -25,6 +32,11 @@ function run(
     child.once('error', reject);
     child.once('exit', (code) => {
       if (partial) onLine?.(partial);
+      try {
+        if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // ESRCH: the group is already empty, which is the normal case.
+      }
       resolve(code ?? 1);
     });
   });

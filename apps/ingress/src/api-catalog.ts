@@ -480,6 +480,24 @@ const adminOperations: ApiOperation[] = [
     params: tenantId,
     responses: { 200: text('Balance and entries.') },
   }),
+  admin({
+    method: 'get',
+    path: '/dlq',
+    operationId: 'listDeadLetters',
+    summary: 'Records consumers dead-lettered, with their reason (newest first, cursor pagination)',
+    responses: {
+      200: text('`{data: [...], next_cursor}`.'),
+      400: problem('`validation_failed`: bad limit or cursor.'),
+    },
+  }),
+  admin({
+    method: 'post',
+    path: '/dlq/:id/replay',
+    operationId: 'replayDeadLetter',
+    summary: 'Put a dead letter back on its source topic',
+    params: z.strictObject({ id: z.string().describe('Dead letter id.') }),
+    responses: { 202: text('The dead letter, with replayed_at.'), 409: problem('`dlq_not_replayable`.') },
+  }),
 ];
 
 const meOperations: ApiOperation[] = [

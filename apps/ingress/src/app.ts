@@ -17,6 +17,7 @@ import { idempotency } from './idempotency.js';
 import { inboundKeywordHandler } from './inbound-keywords.js';
 import { Problem, renderProblem, toProblem } from './problems.js';
 import { adminRoutes } from './routes/admin.js';
+import { adminDlqRoutes } from './routes/admin-dlq.js';
 import { batchRoutes } from './routes/batch.js';
 import { broadcastsRoutes } from './routes/broadcasts.js';
 import { docsRoutes } from './routes/docs.js';
@@ -111,6 +112,10 @@ export function createIngressApp(deps: IngressDeps): Hono {
 
   mountOpsRoutes(app, deps.metrics, deps.ready);
   const auth = deps.auth ?? DEFAULT_AUTH_SETTINGS;
+  app.route(
+    '/v1/admin/dlq',
+    adminDlqRoutes({ pool: deps.pool, producer: deps.producer, adminToken: auth.adminToken, clock }),
+  );
   app.route('/v1/admin', adminRoutes({ pool: deps.pool, adminToken: auth.adminToken, clock }));
   // The admin API has its own token and no tenant: tenant auth and rate limits guard the rest of /v1.
   app.use('/v1/*', except(['/v1/admin', '/v1/admin/*'], ...tenantGuards({ ...deps, auth, clock })));

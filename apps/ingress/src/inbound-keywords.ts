@@ -10,14 +10,27 @@ import { Problem } from './problems.js';
  * covered by the provider's signature.
  */
 export function inboundKeywordHandler(pool: Pool, log: Logger) {
-  return async function recordInboundKeyword(inbound: { tenantId: string | null; from: string; body: string }): Promise<void> {
+  return async function recordInboundKeyword(inbound: {
+    tenantId: string | null;
+    from: string;
+    body: string;
+  }): Promise<void> {
     const intent = keywordIntent(inbound.body);
     if (intent === null || intent === 'help') return;
     if (!inbound.tenantId || !inbound.from) {
-      throw new Problem(400, 'validation_failed', 'Inbound webhook needs tenant_id in its URL and a From parameter');
+      throw new Problem(
+        400,
+        'validation_failed',
+        'Inbound webhook needs tenant_id in its URL and a From parameter',
+      );
     }
     if (intent === 'opt_out') {
-      await addOptOut(pool, { tenantId: inbound.tenantId, recipient: inbound.from, channel: null, source: 'keyword' });
+      await addOptOut(pool, {
+        tenantId: inbound.tenantId,
+        recipient: inbound.from,
+        channel: null,
+        source: 'keyword',
+      });
     } else {
       await removeOptOut(pool, inbound.tenantId, inbound.from);
     }

@@ -25,6 +25,7 @@ export type ProblemCode =
   | 'webhook_verification_failed'
   | 'unknown_provider'
   | 'kafka_unavailable'
+  | 'dlq_not_replayable'
   | 'internal_error';
 
 /** A field-level validation error. */

@@ -137,18 +137,6 @@ test('forged and unsigned provider callbacks are refused and change nothing', as
   t.is((await get(stack, json.id)).json.status, 'delivered');
 });
 
-test('a message for a channel without a configured provider ends failed with no_route', async (t) => {
-  const { stack } = t.context;
-  const { status, json } = await send(stack, {
-    channel: 'telegram',
-    to: '123456789',
-    text: 'no telegram provider yet',
-  });
-  t.is(status, 202);
-  const failed = await untilStatus(stack, json.id, 'failed');
-  t.is(failed.error?.code, 'no_route');
-});
-
 test('bad requests get 4xx problem-details with a stable code, never 500', async (t) => {
   const { stack } = t.context;
   const post = (body: string, contentType = 'application/json') =>

@@ -3,7 +3,10 @@ import pg from 'pg';
 import type { ProviderConfig } from '@herald/config';
 import { BatchingProducer, SchemaCatalog, createKafka } from '@herald/kafka';
 import { createLogger, createMetricsRegistry } from '@herald/telemetry';
+import { validate } from '@readme/openapi-parser';
 import { createIngressApp } from '../src/app.js';
+import { buildOpenApiDocument, openApiPath } from '../src/openapi.js';
+import { telegramCallbackOperations } from '../src/routes/telegram-callbacks.js';
 
 const SECRET = 'test-telegram-secret_1';
 
@@ -108,5 +111,21 @@ test('updates that carry no keyword are answered 200 without touching the opt-ou
     (await post(update('/stop'), headers)).status,
     200,
     'without a tenant in the URL, STOP is only logged',
+  );
+});
+
+test('the OpenAPI entries of these routes are valid and cover exactly what the app serves under /providers/telegram', async (t) => {
+  const document = buildOpenApiDocument(
+    { title: 'test', version: '1', description: 'test' },
+    telegramCallbackOperations,
+  );
+  const result = await validate(structuredClone(document) as Parameters<typeof validate>[0]);
+  t.true(result.valid, JSON.stringify('errors' in result ? result.errors : []));
+  const served = app.routes
+    .filter((route) => route.method !== 'ALL' && route.path.startsWith('/providers/telegram'))
+    .map((route) => `${route.method.toLowerCase()} ${openApiPath(route.path)}`);
+  t.deepEqual(
+    served.sort(),
+    telegramCallbackOperations.map((op) => `${op.method} ${openApiPath(op.path)}`).sort(),
   );
 });

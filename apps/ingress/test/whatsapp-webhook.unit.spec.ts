@@ -4,7 +4,10 @@ import pg from 'pg';
 import type { ProviderConfig } from '@herald/config';
 import { BatchingProducer, SchemaCatalog, createKafka } from '@herald/kafka';
 import { createLogger, createMetricsRegistry } from '@herald/telemetry';
+import { validate } from '@readme/openapi-parser';
 import { createIngressApp } from '../src/app.js';
+import { buildOpenApiDocument, openApiPath } from '../src/openapi.js';
+import { whatsappCallbackOperations } from '../src/routes/whatsapp-callbacks.js';
 
 const SECRET = 'test-app-secret';
 const OTHER_SECRET = 'second-app-secret';
@@ -182,4 +185,20 @@ test("a status about a number another app owns is not recorded from this app's s
   // Signed by wa-one's secret but naming wa-two's number: ignored (nothing recorded, so no Postgres).
   const body = statusWebhook('222222222222222', 'delivered');
   t.is((await post(body, { 'x-hub-signature-256': sign(SECRET, body) })).status, 200);
+});
+
+test('the OpenAPI entries of these routes are valid and cover exactly what the app serves under /providers/whatsapp', async (t) => {
+  const document = buildOpenApiDocument(
+    { title: 'test', version: '1', description: 'test' },
+    whatsappCallbackOperations,
+  );
+  const result = await validate(structuredClone(document) as Parameters<typeof validate>[0]);
+  t.true(result.valid, JSON.stringify('errors' in result ? result.errors : []));
+  const served = app.routes
+    .filter((route) => route.method !== 'ALL' && route.path.startsWith('/providers/whatsapp'))
+    .map((route) => `${route.method.toLowerCase()} ${openApiPath(route.path)}`);
+  t.deepEqual(
+    served.sort(),
+    whatsappCallbackOperations.map((op) => `${op.method} ${openApiPath(op.path)}`).sort(),
+  );
 });

@@ -1,13 +1,26 @@
-import { startStoredOffsetConsumer } from '@herald/kafka';
+import {
+  BatchingProducer,
+  createIdempotentProducer,
+  encodeEvent,
+  eventHeaders,
+  startStoredOffsetConsumer,
+} from '@herald/kafka';
 import { bootService, runService } from '@herald/service';
 import { createPool, migrate, readOffsets } from '@herald/store';
 import { Counter, Histogram, startOpsServer } from '@herald/telemetry';
 import { loadProjectorConfig } from './config.js';
+import { projectDeadLetters } from './dead-letters.js';
 import { projectBatch } from './project-batch.js';
 
 runService('projector', 15000, async () => {
   const config = loadProjectorConfig();
-  const service = await bootService('projector', config, []);
+  // The projector writes only the events of provider callbacks parked before their send was known.
+  const service = await bootService('projector', config, [
+    'MessageDelivered',
+    'MessageRead',
+    'MessageUndelivered',
+    'MessageFailed',
+  ]);
   const { log, metrics, topics } = service;
   const pool = createPool(config.DATABASE_URL, config.HERALD_PROJECTOR_CONCURRENCY + 2);
   const applied = await migrate(pool);
@@ -32,10 +45,20 @@ runService('projector', 15000, async () => {
     registers: [metrics],
   });
 
+  const parkedProducer = createIdempotentProducer(service.kafka);
+  await parkedProducer.connect();
+  const parked = new BatchingProducer(parkedProducer, { maxBatchRecords: 1000, lingerMs: 1 });
+
   const consumer = await startStoredOffsetConsumer({
     kafka: service.kafka,
     groupId,
-    topics: [topics.requested, topics.dispatchExpress, topics.dispatchNormal, ...topics.retries, topics.events],
+    topics: [
+      topics.requested,
+      topics.dispatchExpress,
+      topics.dispatchNormal,
+      ...topics.retries,
+      topics.events,
+    ],
     catalog: service.catalog,
     log,
     concurrency: config.HERALD_PROJECTOR_CONCURRENCY,
@@ -52,11 +75,38 @@ runService('projector', 15000, async () => {
         );
       }
       const end = batchSeconds.startTimer();
-      const outcome = await projectBatch(pool, groupId, batch);
+      const outcome = await projectBatch(pool, groupId, batch, (events) =>
+        parked.send(
+          events.map((event) => ({
+            topic: topics.events,
+            key: event.to,
+            value: encodeEvent(service.catalog, topics.events, event),
+            headers: eventHeaders(event),
+          })),
+        ),
+      );
       end();
       projected.inc({ topic: batch.topic, outcome: 'applied' }, outcome.applied);
       projected.inc({ topic: batch.topic, outcome: 'skipped' }, outcome.skipped);
       log.debug({ topic: batch.topic, partition: batch.partition, ...outcome }, 'batch projected');
+    },
+  });
+
+  // Dead letters are not Herald events: a consumer of its own stores them raw for the DLQ API.
+  const dlqGroupId = `${config.HERALD_TOPIC_PREFIX}herald-dlq-projector`;
+  const deadLetters = await startStoredOffsetConsumer({
+    kafka: service.kafka,
+    groupId: dlqGroupId,
+    topics: [topics.dlq],
+    catalog: service.catalog,
+    log,
+    concurrency: 1,
+    decode: false,
+    sessionTimeoutMs: config.HERALD_CONSUMER_SESSION_TIMEOUT_MS,
+    storedOffsets: (assignment) => readOffsets(pool, dlqGroupId, assignment),
+    handle: async (batch) => {
+      const recorded = await projectDeadLetters(pool, dlqGroupId, batch);
+      if (recorded > 0) log.warn({ recorded, partition: batch.partition }, 'dead letters recorded');
     },
   });
 
@@ -76,6 +126,9 @@ runService('projector', 15000, async () => {
 
   return async () => {
     await consumer.stop();
+    await deadLetters.stop();
+    await parked.close();
+    await parkedProducer.disconnect();
     await ops.close();
     await pool.end();
   };

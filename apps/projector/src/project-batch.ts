@@ -13,6 +13,8 @@ import {
   storedEventIds,
 } from '@herald/store';
 import type { NewStoredEvent, Pool, StoredMessage } from '@herald/store';
+import type { PendingCallbackEvent } from './pending-callbacks.js';
+import { pendingCallbacksFor } from './pending-callbacks.js';
 import type { Settlement } from './settlements.js';
 import { settlementFor } from './settlements.js';
 
@@ -28,7 +30,12 @@ export interface ProjectionOutcome {
  * batch applied with its offset, or nothing. Records below the stored offset (Kafka redelivery after
  * a crash) and events already stored (duplicates) are skipped, so a replayed batch changes nothing.
  */
-export function projectBatch(pool: Pool, groupId: string, batch: PartitionBatch): Promise<ProjectionOutcome> {
+export function projectBatch(
+  pool: Pool,
+  groupId: string,
+  batch: PartitionBatch,
+  releaseParked: (events: PendingCallbackEvent[]) => Promise<void> = async () => undefined,
+): Promise<ProjectionOutcome> {
   return inTransaction(pool, async (client) => {
     const stored = await lockOffset(client, groupId, batch.topic, batch.partition);
     const unseen = batch.records.filter((record) => BigInt(record.offset) >= stored);
@@ -81,6 +88,13 @@ export function projectBatch(pool: Pool, groupId: string, batch: PartitionBatch)
     await saveMessages(client, [...changed.values()]);
     // The ledger entries carry the events' own time, so a rebuild writes the same rows.
     if (settlements.length > 0) await settleCredits(client, settlements, latest);
+    // Provider callbacks that arrived before these sends were known become events now, produced
+    // before this transaction commits (a failed commit re-produces them with the same ids).
+    const sends = fresh.flatMap(({ event }) => (event.type === 'MessageSent' ? [event] : []));
+    if (sends.length > 0) {
+      const parked = await pendingCallbacksFor(client, sends);
+      if (parked.length > 0) await releaseParked(parked);
+    }
     await storeOffset(client, groupId, batch.topic, batch.partition, nextOffset(batch.lastOffset));
     return { applied: fresh.length, skipped: batch.records.length - fresh.length };
   });

@@ -75,7 +75,12 @@ function startProcess(env: Record<string, string>) {
 }
 
 test('the process serves, then stops cleanly on SIGTERM', async (t) => {
-  const { child, logEntry } = startProcess({ SIM_HTTP_PORT: '0', SIM_SEED: '5', SIM_LATENCY_MS: '0' });
+  const { child, logEntry } = startProcess({
+    SIM_HTTP_PORT: '0',
+    SIM_SMPP_PORT: '0',
+    SIM_SEED: '5',
+    SIM_LATENCY_MS: '0',
+  });
   t.teardown(() => child.kill('SIGKILL'));
   const listening = await logEntry(/listening/);
   t.is(listening.seed, 5);
@@ -93,6 +98,7 @@ test('the process serves, then stops cleanly on SIGTERM', async (t) => {
 test('the process refuses to start on a bad variable and names it', async (t) => {
   const { child } = startProcess({
     SIM_HTTP_PORT: '0',
+    SIM_SMPP_PORT: '0',
     SIM_UNDELIVERED_RATE: '1.5',
     HERALD_TWILIO_ACCOUNT_SID: ACCOUNT_SID,
   });

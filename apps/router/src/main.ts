@@ -28,8 +28,10 @@ runService('router', 15000, async () => {
     registers: [metrics],
   });
   const providers = watchProviders(config.HERALD_PROVIDERS_FILE, {
-    onReload: (list) => log.info({ providers: list.map((p) => ({ id: p.id, weight: p.weight })) }, 'providers reloaded'),
-    onError: (error) => log.error({ err: error }, 'providers file is invalid; keeping the previous configuration'),
+    onReload: (list) =>
+      log.info({ providers: list.map((p) => ({ id: p.id, weight: p.weight })) }, 'providers reloaded'),
+    onError: (error) =>
+      log.error({ err: error }, 'providers file is invalid; keeping the previous configuration'),
   });
   const circuits = watchOpenCircuits(pool, log, 1000);
   const deps: RouterDeps = {
@@ -58,7 +60,10 @@ runService('router', 15000, async () => {
       return out;
     },
   });
-  const schedulerProducer = createTransactionalProducer(service.kafka, `${groupId}-${config.HERALD_INSTANCE_ID}-scheduler`);
+  const schedulerProducer = createTransactionalProducer(
+    service.kafka,
+    `${groupId}-${config.HERALD_INSTANCE_ID}-scheduler`,
+  );
   await schedulerProducer.connect();
   const scheduler = startScheduler(deps, schedulerProducer, log, {
     intervalMs: config.HERALD_SCHEDULER_INTERVAL_MS,
@@ -74,7 +79,10 @@ runService('router', 15000, async () => {
     ],
   });
   log.info(
-    { providers: providers.current().map((p) => ({ id: p.id, channel: p.channel, weight: p.weight })), opsPort: ops.port },
+    {
+      providers: providers.current().map((p) => ({ id: p.id, channel: p.channel, weight: p.weight })),
+      opsPort: ops.port,
+    },
     'router running',
   );
   return async () => {

@@ -1,6 +1,14 @@
 import type { ProviderConfig } from '@herald/config';
 import type { HeraldEvent } from '@herald/contracts';
-import { eligibleProviders, evolve, expireMessage, isExpired, pickWeighted, routeMessage, scheduleMessage } from '@herald/domain';
+import {
+  eligibleProviders,
+  evolve,
+  expireMessage,
+  isExpired,
+  pickWeighted,
+  routeMessage,
+  scheduleMessage,
+} from '@herald/domain';
 import type { MessageAccepted } from '@herald/domain';
 import { derivedEventId } from '@herald/kafka';
 
@@ -49,7 +57,12 @@ export function routeNow(
   const state = evolve(null, accepted);
   if (isExpired(state, now)) return expired(accepted, now);
   if (facts.optedOut) {
-    return failed(accepted, 'recipient_opted_out', `${accepted.to} opted out of messages from this account`, now);
+    return failed(
+      accepted,
+      'recipient_opted_out',
+      `${accepted.to} opted out of messages from this account`,
+      now,
+    );
   }
   const eligible = eligibleProviders(providers, accepted);
   const provider = pickWeighted(candidatesFor(accepted, providers, facts.unavailable), random);
@@ -59,7 +72,13 @@ export function routeNow(
     const fallback = pickWeighted(eligible, random);
     if (fallback) return routeTo(accepted, fallback.id, state, now, facts);
   }
-  if (!provider) return failed(accepted, 'no_route', `no provider serves ${accepted.channel} messages to ${accepted.to} for this account`, now);
+  if (!provider)
+    return failed(
+      accepted,
+      'no_route',
+      `no provider serves ${accepted.channel} messages to ${accepted.to} for this account`,
+      now,
+    );
   return routeTo(accepted, provider.id, state, now, facts);
 }
 
@@ -75,25 +94,44 @@ function routeTo(
     return failed(accepted, 'insufficient_credits', detail, now);
   }
   const result = routeMessage(
-    { type: 'RouteMessage', messageId: accepted.messageId, providerId, eventId: derivedEventId(accepted.eventId, 'routed:1'), now },
+    {
+      type: 'RouteMessage',
+      messageId: accepted.messageId,
+      providerId,
+      eventId: derivedEventId(accepted.eventId, 'routed:1'),
+      now,
+    },
     state,
   );
   if (!result.ok) return failed(accepted, result.error.code, result.error.message, now);
   const [routed] = result.value;
-  return { ...routed, expiresAt: accepted.expiresAt, notBefore: null, lastErrorCode: null, lastErrorMessage: null };
+  return {
+    ...routed,
+    expiresAt: accepted.expiresAt,
+    notBefore: null,
+    lastErrorCode: null,
+    lastErrorMessage: null,
+  };
 }
 
 /** The MessageScheduled that records a hold until send_at. */
 export function scheduled(accepted: MessageAccepted, now: number): EventNamed<'MessageScheduled'> {
-  const result = scheduleMessage(evolve(null, accepted), { eventId: derivedEventId(accepted.eventId, 'scheduled'), now });
-  if (!result.ok) throw new Error(`message ${accepted.messageId} cannot be scheduled: ${result.error.message}`);
+  const result = scheduleMessage(evolve(null, accepted), {
+    eventId: derivedEventId(accepted.eventId, 'scheduled'),
+    now,
+  });
+  if (!result.ok)
+    throw new Error(`message ${accepted.messageId} cannot be scheduled: ${result.error.message}`);
   const [event] = result.value;
   return event;
 }
 
 /** The MessageExpired of a message whose validity ran out before it was routed. */
 export function expired(accepted: MessageAccepted, now: number): EventNamed<'MessageExpired'> {
-  const result = expireMessage(evolve(null, accepted), { eventId: derivedEventId(accepted.eventId, 'expired'), now });
+  const result = expireMessage(evolve(null, accepted), {
+    eventId: derivedEventId(accepted.eventId, 'expired'),
+    now,
+  });
   if (!result.ok) throw new Error(`message ${accepted.messageId} is not expired: ${result.error.message}`);
   const [event] = result.value;
   return event;
@@ -105,10 +143,23 @@ export function cancelled(
   now: number,
 ): EventNamed<'MessageCancelled'> {
   // One id per message, whatever the number of cancel requests: retries and repeats deduplicate.
-  return { type: 'MessageCancelled', eventId: derivedEventId(ids.messageId, 'cancelled'), ...ids, occurredAt: now, reason: 'cancelled by the client' };
+  return {
+    type: 'MessageCancelled',
+    eventId: derivedEventId(ids.messageId, 'cancelled'),
+    messageId: ids.messageId,
+    tenantId: ids.tenantId,
+    to: ids.to,
+    occurredAt: now,
+    reason: 'cancelled by the client',
+  };
 }
 
-function failed(accepted: MessageAccepted, errorCode: string, errorMessage: string, now: number): EventNamed<'MessageFailed'> {
+function failed(
+  accepted: MessageAccepted,
+  errorCode: string,
+  errorMessage: string,
+  now: number,
+): EventNamed<'MessageFailed'> {
   return {
     type: 'MessageFailed',
     eventId: derivedEventId(accepted.eventId, 'route-failed'),

@@ -31,9 +31,17 @@ export function startScheduler(
       const now = deps.clock();
       const due = await claimDueMessages<MessageAccepted>(client, now, options.batchSize);
       if (due.length === 0) return 0;
-      const out = await routeDue(client, deps, due.map((row) => ({ event: row.accepted, headers: {} })), now);
+      const out = await routeDue(
+        client,
+        deps,
+        due.map((row) => ({ event: row.accepted, headers: {} })),
+        now,
+      );
       await produceInTransaction(producer, out, log);
-      await markDispatched(client, due.map((row) => row.messageId));
+      await markDispatched(
+        client,
+        due.map((row) => row.messageId),
+      );
       return due.length;
     });
   const loop = (async () => {

@@ -33,7 +33,12 @@ const ids = (routed: Routed) => ({ messageId: routed.messageId, tenantId: routed
  * whose circuit is closed, else waits in a retry tier with backoff and jitter, until the attempts
  * run out.
  */
-export function afterAnswer(routed: Routed, result: SendResult, latencyMs: number, context: AttemptContext): Emit[] {
+export function afterAnswer(
+  routed: Routed,
+  result: SendResult,
+  latencyMs: number,
+  context: AttemptContext,
+): Emit[] {
   const eventId = (role: string) => derivedEventId(routed.eventId, role);
   if (result.ok) {
     const sent: Emit = {
@@ -65,7 +70,11 @@ export function afterAnswer(routed: Routed, result: SendResult, latencyMs: numbe
     return [sent, delivered];
   }
   if (!result.retryable) return [failed(routed, result.errorCode, result.errorMessage, context)];
-  return retryOrFailover(routed, { code: result.errorCode, message: result.errorMessage, retryAfterMs: result.retryAfterMs ?? 0 }, context);
+  return retryOrFailover(
+    routed,
+    { code: result.errorCode, message: result.errorMessage, retryAfterMs: result.retryAfterMs ?? 0 },
+    context,
+  );
 }
 
 /** Next step after a retryable failure (or a provider we may not call now). */
@@ -75,7 +84,9 @@ export function retryOrFailover(
   context: AttemptContext,
 ): Emit[] {
   if (routed.attempt >= context.retryPolicy.maxAttempts) {
-    return [failed(routed, error.code, `${error.message} (gave up after ${routed.attempt} attempts)`, context)];
+    return [
+      failed(routed, error.code, `${error.message} (gave up after ${routed.attempt} attempts)`, context),
+    ];
   }
   const excluded = new Set([...context.unavailable, routed.providerId]);
   const alternative = pickWeighted(eligibleProviders(context.providers, routed, excluded), context.random);
@@ -88,14 +99,18 @@ export function retryOrFailover(
     lastErrorMessage: error.message,
   };
   if (alternative) {
-    const lane = routed.priority === 'express' ? context.topics.dispatchExpress : context.topics.dispatchNormal;
+    const lane =
+      routed.priority === 'express' ? context.topics.dispatchExpress : context.topics.dispatchNormal;
     return [{ topic: lane, event: { ...next, providerId: alternative.id, notBefore: null } }];
   }
   const retry = nextRetry(context.retryPolicy, routed.attempt, context.random, error.retryAfterMs);
   if (retry.kind === 'exhausted') {
-    return [failed(routed, error.code, `${error.message} (gave up after ${routed.attempt} attempts)`, context)];
+    return [
+      failed(routed, error.code, `${error.message} (gave up after ${routed.attempt} attempts)`, context),
+    ];
   }
-  const topic = context.topics.retries[retry.tier] ?? context.topics.retries[context.topics.retries.length - 1];
+  const topic =
+    context.topics.retries[retry.tier] ?? context.topics.retries[context.topics.retries.length - 1];
   if (topic === undefined) throw new Error('no retry topic configured');
   return [{ topic, event: { ...next, notBefore: context.now + retry.delayMs } }];
 }

@@ -30,7 +30,10 @@ export interface SenderDeps {
   clock: () => number;
   random: () => number;
   /** Told of every answered call, for metrics and receipt matching. */
-  observe: (routed: Routed, outcome: { ok: boolean; code: string; latencyMs: number; providerMessageId?: string }) => void;
+  observe: (
+    routed: Routed,
+    outcome: { ok: boolean; code: string; latencyMs: number; providerMessageId?: string },
+  ) => void;
 }
 
 /** The minimum pause of a retry partition whose head is not due, so it is not refetched in a loop. */
@@ -40,12 +43,18 @@ const MIN_PAUSE_MS = 20;
  * Handles one batch of routed messages. On a retry topic only the prefix that is due is handled and
  * the partition is paused until the next record is due; other partitions are not held up.
  */
-export async function processDispatch(deps: SenderDeps, lane: Lane, records: DecodedRecord[]): Promise<OutgoingRecord[] | PartialProgress> {
+export async function processDispatch(
+  deps: SenderDeps,
+  lane: Lane,
+  records: DecodedRecord[],
+): Promise<OutgoingRecord[] | PartialProgress> {
   const now = deps.clock();
   let due = records;
   let pauseMs = 0;
   if (lane === 'retry') {
-    const firstLater = records.findIndex((r) => r.event.type === 'MessageRouted' && (r.event.notBefore ?? 0) > now);
+    const firstLater = records.findIndex(
+      (r) => r.event.type === 'MessageRouted' && (r.event.notBefore ?? 0) > now,
+    );
     if (firstLater >= 0) {
       due = records.slice(0, firstLater);
       const head = records[firstLater]?.event as Routed;
@@ -66,7 +75,12 @@ export async function processDispatch(deps: SenderDeps, lane: Lane, records: Dec
 async function attempt(deps: SenderDeps, lane: Lane, record: DecodedRecord): Promise<OutgoingRecord[]> {
   const routed = record.event as Routed;
   const emits = await attemptEmits(deps, lane, routed);
-  return emits.map(({ topic, event }) => ({ topic, key: event.to, value: encodeEvent(deps.catalog, topic, event), headers: eventHeaders(event, record.headers) }));
+  return emits.map(({ topic, event }) => ({
+    topic,
+    key: event.to,
+    value: encodeEvent(deps.catalog, topic, event),
+    headers: eventHeaders(event, record.headers),
+  }));
 }
 
 async function attemptEmits(deps: SenderDeps, lane: Lane, routed: Routed): Promise<Emit[]> {
@@ -79,14 +93,23 @@ async function attemptEmits(deps: SenderDeps, lane: Lane, routed: Routed): Promi
     now: deps.clock(),
   });
   // Validity is checked again here: a message can wait in the sender long enough to lapse.
-  if (routed.expiresAt !== null && deps.clock() >= routed.expiresAt) return [expired(routed, deps.clock(), deps.topics)];
+  if (routed.expiresAt !== null && deps.clock() >= routed.expiresAt)
+    return [expired(routed, deps.clock(), deps.topics)];
   const transport = deps.transports().get(routed.providerId);
   if (!transport || !deps.providers().some((p) => p.id === routed.providerId)) {
-    const error = { code: 'provider_unknown', message: `provider ${routed.providerId} is not configured in this sender`, retryAfterMs: 0 };
+    const error = {
+      code: 'provider_unknown',
+      message: `provider ${routed.providerId} is not configured in this sender`,
+      retryAfterMs: 0,
+    };
     return retryOrFailover(routed, error, context());
   }
   if (!deps.guards.allow(routed.providerId)) {
-    const error = { code: 'circuit_open', message: `the circuit of ${routed.providerId} is open`, retryAfterMs: 0 };
+    const error = {
+      code: 'circuit_open',
+      message: `the circuit of ${routed.providerId} is open`,
+      retryAfterMs: 0,
+    };
     return retryOrFailover(routed, error, context());
   }
   if (lane !== 'express') await deps.lanes.normalTurn();

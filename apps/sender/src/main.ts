@@ -2,7 +2,13 @@ import pLimit from 'p-limit';
 import { loadProviders, watchProviders } from '@herald/config';
 import type { EventOf } from '@herald/contracts';
 import { DEFAULT_CIRCUIT_POLICY } from '@herald/domain';
-import { startTransactionalProcessor } from '@herald/kafka';
+import {
+  BatchingProducer,
+  createIdempotentProducer,
+  encodeEvent,
+  eventHeaders,
+  startTransactionalProcessor,
+} from '@herald/kafka';
 import { bootService, runService } from '@herald/service';
 import { createPool, recordCircuit } from '@herald/store';
 import { Counter, Gauge, Histogram, startOpsServer } from '@herald/telemetry';
@@ -12,38 +18,65 @@ import { processDispatch } from './dispatch.js';
 import { ProviderGuards } from './guards.js';
 import { LaneGate } from './lane-gate.js';
 import { RateGate } from './rate-gate.js';
+import { ReceiptRelay } from './receipts.js';
 import { TransportPool, statusCallbackUrl } from './transports.js';
 
 const CIRCUIT_VALUE = { closed: 0, half_open: 1, open: 2 } as const;
 
 runService('sender', 20000, async () => {
   const config = loadSenderConfig();
-  const service = await bootService('sender', config, ['MessageSent', 'MessageDelivered', 'MessageFailed', 'MessageExpired', 'MessageRouted']);
+  const service = await bootService('sender', config, [
+    'MessageSent',
+    'MessageDelivered',
+    'MessageFailed',
+    'MessageExpired',
+    'MessageRouted',
+  ]);
   const { log, metrics, topics, catalog } = service;
   const pool = createPool(config.DATABASE_URL, 4);
-  const attempts = new Counter({ name: 'herald_provider_attempts_total', help: 'Provider send attempts', labelNames: ['provider', 'outcome', 'code'], registers: [metrics] });
-  const latency = new Histogram({ name: 'herald_provider_latency_seconds', help: 'Provider API call latency', labelNames: ['provider'], buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], registers: [metrics] });
-  const circuitGauge = new Gauge({ name: 'herald_provider_circuit_state', help: 'Circuit state per provider: 0 closed, 1 half-open, 2 open', labelNames: ['provider'], registers: [metrics] });
+  const attempts = new Counter({
+    name: 'herald_provider_attempts_total',
+    help: 'Provider send attempts',
+    labelNames: ['provider', 'outcome', 'code'],
+    registers: [metrics],
+  });
+  const latency = new Histogram({
+    name: 'herald_provider_latency_seconds',
+    help: 'Provider API call latency',
+    labelNames: ['provider'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [metrics],
+  });
+  const circuitGauge = new Gauge({
+    name: 'herald_provider_circuit_state',
+    help: 'Circuit state per provider: 0 closed, 1 half-open, 2 open',
+    labelNames: ['provider'],
+    registers: [metrics],
+  });
 
   const transports = new TransportPool(loadProviders(config.HERALD_PROVIDERS_FILE));
   const source = watchProviders(config.HERALD_PROVIDERS_FILE, {
     onReload: (providers) => {
       log.info({ providers: providers.map((p) => p.id) }, 'providers reloaded');
-      transports.update(providers).catch((error: unknown) => log.warn({ err: error }, 'closing a retired transport failed'));
+      transports
+        .update(providers)
+        .catch((error: unknown) => log.warn({ err: error }, 'closing a retired transport failed'));
     },
-    onError: (error) => log.error({ err: error }, 'providers file is invalid; keeping the previous configuration'),
+    onError: (error) =>
+      log.error({ err: error }, 'providers file is invalid; keeping the previous configuration'),
   });
 
+  const defaultCircuit = {
+    ...DEFAULT_CIRCUIT_POLICY,
+    consecutiveFailures: config.HERALD_CIRCUIT_CONSECUTIVE_FAILURES,
+    failureRate: config.HERALD_CIRCUIT_FAILURE_RATE,
+    minimumCalls: config.HERALD_CIRCUIT_MINIMUM_CALLS,
+    windowSize: config.HERALD_CIRCUIT_WINDOW,
+    openMs: config.HERALD_CIRCUIT_OPEN_MS,
+    halfOpenTrials: config.HERALD_CIRCUIT_HALF_OPEN_TRIALS,
+  };
   const guards = new ProviderGuards(
-    {
-      ...DEFAULT_CIRCUIT_POLICY,
-      consecutiveFailures: config.HERALD_CIRCUIT_CONSECUTIVE_FAILURES,
-      failureRate: config.HERALD_CIRCUIT_FAILURE_RATE,
-      minimumCalls: config.HERALD_CIRCUIT_MINIMUM_CALLS,
-      windowSize: config.HERALD_CIRCUIT_WINDOW,
-      openMs: config.HERALD_CIRCUIT_OPEN_MS,
-      halfOpenTrials: config.HERALD_CIRCUIT_HALF_OPEN_TRIALS,
-    },
+    (providerId) => ({ ...defaultCircuit, ...source.current().find((p) => p.id === providerId)?.circuit }),
     Date.now,
     (change) => {
       circuitGauge.set({ provider: change.providerId }, CIRCUIT_VALUE[change.state]);
@@ -53,6 +86,42 @@ runService('sender', 20000, async () => {
       );
     },
   );
+  // Receipts that arrive on provider sessions (SMPP) become events through a group-commit producer.
+  const receiptProducer = createIdempotentProducer(service.kafka);
+  await receiptProducer.connect();
+  const receiptBatcher = new BatchingProducer(receiptProducer, { maxBatchRecords: 1000, lingerMs: 2 });
+  const relay = new ReceiptRelay(Date.now);
+  const unattributed = new Counter({
+    name: 'herald_sender_receipts_unattributed_total',
+    help: 'Provider status reports for messages this sender does not know (sent by another instance or before a restart)',
+    labelNames: ['provider'],
+    registers: [metrics],
+  });
+  transports.onStatusUpdate((providerId, update) => {
+    const { event, known } = relay.toEvent(providerId, update);
+    if (!known) {
+      unattributed.inc({ provider: providerId });
+      log.warn(
+        { provider: providerId, providerMessageId: update.providerMessageId, status: update.status },
+        'status report for an unknown message',
+      );
+      return;
+    }
+    if (!event) return;
+    receiptBatcher
+      .send([
+        {
+          topic: topics.events,
+          key: event.to,
+          value: encodeEvent(catalog, topics.events, event),
+          headers: eventHeaders(event),
+        },
+      ])
+      .catch((error: unknown) =>
+        log.error({ err: error, messageId: event.messageId }, 'recording a provider receipt failed'),
+      );
+  });
+
   const deps: SenderDeps = {
     providers: () => source.current(),
     transports: () => transports.current(),
@@ -62,15 +131,26 @@ runService('sender', 20000, async () => {
     limit: pLimit(config.HERALD_SENDER_MAX_IN_FLIGHT),
     catalog,
     topics,
-    retryPolicy: { tierDelaysMs: config.HERALD_RETRY_DELAYS_MS, maxAttempts: config.HERALD_RETRY_MAX_ATTEMPTS, jitter: config.HERALD_RETRY_JITTER },
+    retryPolicy: {
+      tierDelaysMs: config.HERALD_RETRY_DELAYS_MS,
+      maxAttempts: config.HERALD_RETRY_MAX_ATTEMPTS,
+      jitter: config.HERALD_RETRY_JITTER,
+    },
     callbackUrl: (routed: EventOf<'MessageRouted'>) => {
       const provider = source.current().find((p) => p.id === routed.providerId);
-      return provider?.kind === 'twilio' ? statusCallbackUrl(config.HERALD_PUBLIC_URL, 'twilio', routed) : null;
+      return provider?.kind === 'twilio'
+        ? statusCallbackUrl(config.HERALD_PUBLIC_URL, 'twilio', routed)
+        : null;
     },
     clock: Date.now,
     random: Math.random,
     observe: (routed, outcome) => {
-      attempts.inc({ provider: routed.providerId, outcome: outcome.ok ? 'sent' : 'failed', code: outcome.code });
+      if (outcome.providerMessageId) relay.remember(outcome.providerMessageId, routed);
+      attempts.inc({
+        provider: routed.providerId,
+        outcome: outcome.ok ? 'sent' : 'failed',
+        code: outcome.code,
+      });
       if (outcome.ok) latency.observe({ provider: routed.providerId }, outcome.latencyMs / 1000);
     },
   };
@@ -85,7 +165,8 @@ runService('sender', 20000, async () => {
       concurrency: config.HERALD_SENDER_CONCURRENCY,
       instanceId: config.HERALD_INSTANCE_ID,
       dlqTopic: topics.dlq,
-      process: (records, context) => processDispatch(deps, topics.retries.includes(context.topic) ? 'retry' : lane, records),
+      process: (records, context) =>
+        processDispatch(deps, topics.retries.includes(context.topic) ? 'retry' : lane, records),
     });
   // Express has its own consumer group so its work is never queued behind normal batches.
   const express = await start('express', '-express', [topics.dispatchExpress]);
@@ -104,6 +185,8 @@ runService('sender', 20000, async () => {
   return async () => {
     await express.stop();
     await normal.stop();
+    await receiptBatcher.close();
+    await receiptProducer.disconnect();
     source.stop();
     await transports.close();
     await ops.close();

@@ -31,7 +31,11 @@ export class RateGate {
 
   private async take(providerId: string, ratePerSecond: number): Promise<void> {
     for (;;) {
-      const decision = takeToken(this.buckets.get(providerId) ?? null, { ratePerSecond, burst: 1 }, this.clock());
+      const decision = takeToken(
+        this.buckets.get(providerId) ?? null,
+        { ratePerSecond, burst: 1 },
+        this.clock(),
+      );
       this.buckets.set(providerId, decision.state);
       if (decision.allowed) return;
       await new Promise((resolve) => setTimeout(resolve, Math.max(1, Math.ceil(decision.retryAfterMs))));

@@ -1,6 +1,6 @@
 import type { ProviderConfig } from '@herald/config';
 import { SmppTransport, TelegramTransport, TwilioTransport, WhatsAppTransport } from '@herald/transports';
-import type { Transport } from '@herald/transports';
+import type { StatusUpdate, Transport } from '@herald/transports';
 
 /** The transport of one configured provider instance, built from its validated options. */
 export function createTransport(provider: ProviderConfig): Transport {
@@ -33,6 +33,7 @@ export function createTransport(provider: ProviderConfig): Transport {
  */
 export class TransportPool {
   private transports = new Map<string, { config: string; transport: Transport }>();
+  private statusListener: ((providerId: string, update: StatusUpdate) => void) | null = null;
 
   constructor(providers: readonly ProviderConfig[]) {
     this.update(providers);
@@ -50,14 +51,28 @@ export class TransportPool {
     for (const provider of providers) {
       const config = JSON.stringify(provider);
       const existing = this.transports.get(provider.id);
-      next.set(
-        provider.id,
-        existing && existing.config === config ? existing : { config, transport: createTransport(provider) },
-      );
+      if (existing && existing.config === config) {
+        next.set(provider.id, existing);
+        continue;
+      }
+      const transport = createTransport(provider);
+      const listener = this.statusListener;
+      if (listener) transport.onStatusUpdate?.((update) => listener(provider.id, update));
+      next.set(provider.id, { config, transport });
     }
     for (const [id, entry] of this.transports) if (next.get(id) !== entry) retired.push(entry.transport);
     this.transports = next;
     return Promise.all(retired.map((transport) => transport.close())).then(() => undefined);
+  }
+
+  /**
+   * Subscribes to the status reports of every transport that has them (SMPP receipts), now and
+   * after reloads; the listener learns which provider reported.
+   */
+  onStatusUpdate(listener: (providerId: string, update: StatusUpdate) => void): void {
+    this.statusListener = listener;
+    for (const [id, entry] of this.transports)
+      entry.transport.onStatusUpdate?.((update) => listener(id, update));
   }
 
   /** Closes every transport. */

@@ -71,6 +71,17 @@ const base = {
     .optional(),
   /** Tenants this provider serves; every tenant when absent. */
   tenants: z.array(z.string().min(1)).min(1).optional(),
+  /** This provider's circuit breaker thresholds, over the sender's defaults. */
+  circuit: z
+    .strictObject({
+      consecutiveFailures: z.number().int().min(1).optional(),
+      failureRate: z.number().gt(0).max(1).optional(),
+      minimumCalls: z.number().int().min(1).optional(),
+      windowSize: z.number().int().min(1).optional(),
+      openMs: z.number().int().min(100).optional(),
+      halfOpenTrials: z.number().int().min(1).optional(),
+    })
+    .optional(),
 };
 
 const provider = z.discriminatedUnion('kind', [

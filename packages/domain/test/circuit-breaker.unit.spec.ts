@@ -60,19 +60,28 @@ test('half-open closes after its trials succeed and reopens on a trial failure',
 
 test('an open circuit never allows a call before its cool-down, whatever the history', (t) => {
   fc.assert(
-    fc.property(fc.array(fc.tuple(fc.boolean(), fc.integer({ min: 0, max: 400 })), { maxLength: 200 }), (steps) => {
-      let circuit = closedCircuit();
-      let now = 0;
-      for (const [success, advance] of steps) {
-        now += advance;
-        const decision = requestCall(circuit, policy, now);
-        if (circuit.state === 'open' && circuit.openedAt !== null && now - circuit.openedAt < policy.openMs) {
-          if (decision.allowed) return false;
+    fc.property(
+      fc.array(fc.tuple(fc.boolean(), fc.integer({ min: 0, max: 400 })), { maxLength: 200 }),
+      (steps) => {
+        let circuit = closedCircuit();
+        let now = 0;
+        for (const [success, advance] of steps) {
+          now += advance;
+          const decision = requestCall(circuit, policy, now);
+          if (
+            circuit.state === 'open' &&
+            circuit.openedAt !== null &&
+            now - circuit.openedAt < policy.openMs
+          ) {
+            if (decision.allowed) return false;
+          }
+          circuit = decision.allowed
+            ? recordOutcome(decision.circuit, policy, success, now)
+            : decision.circuit;
         }
-        circuit = decision.allowed ? recordOutcome(decision.circuit, policy, success, now) : decision.circuit;
-      }
-      return true;
-    }),
+        return true;
+      },
+    ),
   );
   t.pass();
 });

@@ -20,12 +20,16 @@ test("a provider's longer Retry-After wins over the tier delay", (t) => {
 
 test('delays stay within the jitter band and grow from tier to tier', (t) => {
   fc.assert(
-    fc.property(fc.integer({ min: 1, max: 4 }), fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), (attempt, random) => {
-      const decision = nextRetry(policy, attempt, random);
-      if (decision.kind !== 'retry') return false;
-      const base = policy.tierDelaysMs[decision.tier] ?? 0;
-      return decision.delayMs >= base * 0.8 && decision.delayMs <= base * 1.2;
-    }),
+    fc.property(
+      fc.integer({ min: 1, max: 4 }),
+      fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
+      (attempt, random) => {
+        const decision = nextRetry(policy, attempt, random);
+        if (decision.kind !== 'retry') return false;
+        const base = policy.tierDelaysMs[decision.tier] ?? 0;
+        return decision.delayMs >= base * 0.8 && decision.delayMs <= base * 1.2;
+      },
+    ),
   );
   const lowestOfNext = nextRetry(policy, 2, 0).kind === 'retry' ? 48_000 : 0;
   const highestOfFirst = 6_000;

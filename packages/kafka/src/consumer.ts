@@ -1,4 +1,4 @@
-import type { Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
+import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import type { Logger } from '@herald/telemetry';
 import type { OutgoingRecord } from './batching-producer.js';
 import { createTransactionalProducer } from './client.js';
@@ -6,12 +6,23 @@ import type { DecodedRecord, PoisonRecord } from './records.js';
 import { deadLetter, decodeBatch, nextOffset } from './records.js';
 import type { SchemaCatalog } from './schema-catalog.js';
 
+/** A consumed record as it is on the topic, for consumers that do not decode (the DLQ). */
+export interface RawRecord {
+  offset: string;
+  key: string | null;
+  value: Buffer | null;
+  headers: Record<string, string>;
+  timestamp: string;
+}
+
 /** One partition's decoded batch. */
 export interface PartitionBatch {
   topic: string;
   partition: number;
   records: DecodedRecord[];
   poison: PoisonRecord[];
+  /** The batch's records undecoded, when the consumer was started with `decode: false`. */
+  raw: RawRecord[];
   /** Offset of the last record in the batch, decoded or not. */
   lastOffset: string;
 }
@@ -82,6 +93,8 @@ async function startConsumer(
 export async function startStoredOffsetConsumer(
   options: BaseOptions & {
     handle: (batch: PartitionBatch) => Promise<void>;
+    /** False for topics whose records are not Herald events (the DLQ): `raw` is filled instead. */
+    decode?: boolean;
     storedOffsets: (
       assignment: Record<string, number[]>,
     ) => Promise<{ topic: string; partition: number; offset: string }[]>;
@@ -91,8 +104,11 @@ export async function startStoredOffsetConsumer(
     options,
     async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
       if (batch.isEmpty() || !isRunning() || isStale()) return;
-      const decoded = await decodeBatch(options.catalog, batch);
+      const decoded =
+        options.decode === false ? { records: [], poison: [] } : await decodeBatch(options.catalog, batch);
+      const raw = options.decode === false ? batch.messages.map(toRaw) : [];
       await options.handle({
+        raw,
         topic: batch.topic,
         partition: batch.partition,
         ...decoded,
@@ -123,6 +139,21 @@ export async function startStoredOffsetConsumer(
       return state.joined;
     },
     stop: () => consumer.disconnect(),
+  };
+}
+
+function toRaw(message: KafkaMessage): RawRecord {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(message.headers ?? {})) {
+    if (value !== undefined)
+      headers[name] = Array.isArray(value) ? value.map(String).join(',') : String(value);
+  }
+  return {
+    offset: message.offset,
+    key: message.key ? message.key.toString() : null,
+    value: message.value,
+    headers,
+    timestamp: message.timestamp,
   };
 }
 
@@ -185,7 +216,10 @@ export async function startTransactionalProcessor(
   options: BaseOptions & {
     instanceId: string;
     dlqTopic: string;
-    process: (records: DecodedRecord[], context: ProcessContext) => Promise<OutgoingRecord[] | PartialProgress>;
+    process: (
+      records: DecodedRecord[],
+      context: ProcessContext,
+    ) => Promise<OutgoingRecord[] | PartialProgress>;
   },
 ): Promise<RunningConsumer> {
   const producers: Producer[] = [];
@@ -203,7 +237,11 @@ export async function startTransactionalProcessor(
     async ({ batch, resolveOffset, heartbeat, isRunning, isStale, pause }) => {
       if (batch.isEmpty() || !isRunning() || isStale()) return;
       const { records, poison } = await decodeBatch(options.catalog, batch);
-      const result = await options.process(records, { topic: batch.topic, partition: batch.partition, heartbeat });
+      const result = await options.process(records, {
+        topic: batch.topic,
+        partition: batch.partition,
+        heartbeat,
+      });
       const progress: PartialProgress = Array.isArray(result)
         ? { outgoing: result, lastProcessedOffset: batch.lastOffset(), pauseMs: 0 }
         : result;
@@ -212,13 +250,25 @@ export async function startTransactionalProcessor(
         // Poison records past the processed prefix are dead-lettered when the prefix reaches them.
         const dead = poison.filter((bad) => BigInt(bad.offset) <= BigInt(done));
         for (const bad of dead) {
-          options.log.warn({ code: bad.error.code, topic: bad.topic, offset: bad.offset }, 'poison record dead-lettered');
+          options.log.warn(
+            { code: bad.error.code, topic: bad.topic, offset: bad.offset },
+            'poison record dead-lettered',
+          );
         }
-        const outgoing = [...dead.map((bad) => deadLetter(options.dlqTopic, bad, options.groupId)), ...progress.outgoing];
+        const outgoing = [
+          ...dead.map((bad) => deadLetter(options.dlqTopic, bad, options.groupId)),
+          ...progress.outgoing,
+        ];
         const producer = free.pop();
         if (!producer) throw new Error('no free transactional producer: concurrency exceeds the pool');
         try {
-          await commitTransaction(producer, outgoing, options.groupId, { topic: batch.topic, partition: batch.partition, offset: done }, options.log);
+          await commitTransaction(
+            producer,
+            outgoing,
+            options.groupId,
+            { topic: batch.topic, partition: batch.partition, offset: done },
+            options.log,
+          );
         } finally {
           free.push(producer);
         }
@@ -254,7 +304,12 @@ async function commitTransaction(
 ): Promise<void> {
   await produceInTransaction(producer, outgoing, log, {
     consumerGroupId: groupId,
-    topics: [{ topic: processed.topic, partitions: [{ partition: processed.partition, offset: nextOffset(processed.offset) }] }],
+    topics: [
+      {
+        topic: processed.topic,
+        partitions: [{ partition: processed.partition, offset: nextOffset(processed.offset) }],
+      },
+    ],
   });
 }
 
@@ -266,7 +321,10 @@ export async function produceInTransaction(
   producer: Producer,
   outgoing: OutgoingRecord[],
   log: Logger,
-  offsets?: { consumerGroupId: string; topics: { topic: string; partitions: { partition: number; offset: string }[] }[] },
+  offsets?: {
+    consumerGroupId: string;
+    topics: { topic: string; partitions: { partition: number; offset: string }[] }[];
+  },
 ): Promise<void> {
   const transaction = await producer.transaction();
   try {

@@ -11,5 +11,11 @@ export type { TopicSpec } from './topics-admin.js';
 export { decodeBatch, deadLetter, eventHeaders, nextOffset } from './records.js';
 export type { DecodedRecord, PoisonRecord } from './records.js';
 export { startStoredOffsetConsumer, startTransactionalProcessor, produceInTransaction } from './consumer.js';
-export type { PartitionBatch, RunningConsumer, ProcessContext, PartialProgress } from './consumer.js';
+export type {
+  PartitionBatch,
+  RunningConsumer,
+  ProcessContext,
+  PartialProgress,
+  RawRecord,
+} from './consumer.js';
 export { derivedEventId } from './ids.js';

@@ -2,7 +2,7 @@ import type { Kafka } from 'kafkajs';
 import type { CommonConfig } from '@herald/config';
 import { topicFor, topics as topicNames } from '@herald/contracts';
 import type { EventType, Topics } from '@herald/contracts';
-import { SchemaCatalog, createKafka, ensureTopics } from '@herald/kafka';
+import { HeraldKafkaError, SchemaCatalog, createKafka, ensureTopics } from '@herald/kafka';
 import { createLogger, createMetricsRegistry, onShutdown } from '@herald/telemetry';
 import type { Logger, ReadinessCheck, Registry } from '@herald/telemetry';
 
@@ -35,21 +35,23 @@ export async function bootService(
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: `herald-${name}`, log });
   const topics = topicNames(config.HERALD_TOPIC_PREFIX);
   const partitions = config.HERALD_PARTITIONS;
-  await ensureTopics(kafka, [
-    { topic: topics.requested, partitions },
-    { topic: topics.dispatchExpress, partitions },
-    { topic: topics.dispatchNormal, partitions },
-    { topic: topics.events, partitions, retentionMs: FOREVER },
-    { topic: topics.dlq, partitions, retentionMs: FOREVER },
-    ...topics.retries.map((topic) => ({ topic, partitions })),
-  ]);
+  await withRetries('creating topics', log, () =>
+    ensureTopics(kafka, [
+      { topic: topics.requested, partitions },
+      { topic: topics.dispatchExpress, partitions },
+      { topic: topics.dispatchNormal, partitions },
+      { topic: topics.events, partitions, retentionMs: FOREVER },
+      { topic: topics.dlq, partitions, retentionMs: FOREVER },
+      ...topics.retries.map((topic) => ({ topic, partitions })),
+    ]),
+  );
   const catalog = new SchemaCatalog(config.SCHEMA_REGISTRY_URL);
   const pairs = writes.flatMap((type): { topic: string; type: EventType }[] =>
     type === 'MessageRouted'
       ? [topics.dispatchNormal, topics.dispatchExpress, ...topics.retries].map((topic) => ({ topic, type }))
       : [{ topic: topicFor(topics, type), type }],
   );
-  await catalog.registerAll(pairs);
+  await withRetries('registering schemas', log, () => catalog.registerAll(pairs));
   log.info({ topics, partitions, registered: pairs.length }, 'connected to Kafka and the schema registry');
   return {
     name,
@@ -60,6 +62,25 @@ export async function bootService(
     topics,
     infrastructureChecks: () => infrastructureChecks(kafka, config),
   };
+}
+
+/**
+ * Runs start-up work again on errors that pass (a topic whose leader is still being elected, two
+ * apps setting a registry subject's rule at once), with exponential backoff; others fail at once.
+ */
+async function withRetries<T>(what: string, log: Logger, work: () => Promise<T>, attempts = 8): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      const retriable =
+        (error instanceof HeraldKafkaError && error.canRetry) ||
+        (error as { retriable?: unknown }).retriable === true;
+      if (!retriable || attempt >= attempts) throw error;
+      log.warn({ err: error, attempt }, `${what} failed; retrying`);
+      await new Promise((resolve) => setTimeout(resolve, Math.min(5000, 200 * 2 ** (attempt - 1))));
+    }
+  }
 }
 
 async function infrastructureChecks(kafka: Kafka, config: CommonConfig): Promise<ReadinessCheck[]> {

@@ -76,3 +76,5 @@ export type {
   ProviderCallback,
   ProviderMessageRef,
 } from './provider-message-ids.js';
+export { recordDeadLetters, listDeadLetters, findDeadLetter, markReplayed } from './dead-letters.js';
+export type { DeadLetter, DeadLetterInput } from './dead-letters.js';

@@ -22,7 +22,9 @@ export async function optedOutAmong(client: PoolClient, queries: OptOutQuery[]):
                       AND (o.channel IS NULL OR o.channel = q.channel)`,
     [queries.map((q) => q.tenantId), queries.map((q) => q.channel), queries.map((q) => q.recipient)],
   );
-  return new Set(rows.map((row) => keyOf({ tenantId: row.tenant_id, channel: row.channel, recipient: row.recipient })));
+  return new Set(
+    rows.map((row) => keyOf({ tenantId: row.tenant_id, channel: row.channel, recipient: row.recipient })),
+  );
 }
 
 /** The key `optedOutAmong` uses for a query. */

@@ -32,7 +32,10 @@ export async function scheduleMessages(client: PoolClient, messages: ScheduledMe
  * status afterwards: `cancelled` (now or earlier, so a retried batch re-emits the same cancellation)
  * or `dispatched` (too late). Ids without a row are absent.
  */
-export async function cancelScheduled(client: PoolClient, messageIds: string[]): Promise<Map<string, ScheduleStatus>> {
+export async function cancelScheduled(
+  client: PoolClient,
+  messageIds: string[],
+): Promise<Map<string, ScheduleStatus>> {
   if (messageIds.length === 0) return new Map();
   const { rows } = await client.query<{ message_id: string; status: ScheduleStatus }>(
     `WITH cancelled AS (
@@ -52,7 +55,11 @@ export async function cancelScheduled(client: PoolClient, messageIds: string[]):
  * Locks up to `limit` due messages for the caller's transaction (SKIP LOCKED: several routers
  * share the work). The caller dispatches them and calls `markDispatched` before committing.
  */
-export async function claimDueMessages<T>(client: PoolClient, now: number, limit: number): Promise<ScheduledMessage<T>[]> {
+export async function claimDueMessages<T>(
+  client: PoolClient,
+  now: number,
+  limit: number,
+): Promise<ScheduledMessage<T>[]> {
   const { rows } = await client.query<{ message_id: string; tenant_id: string; due_at: Date; accepted: T }>(
     `SELECT message_id, tenant_id, due_at, accepted FROM scheduled_messages
       WHERE status = 'pending' AND due_at <= $1
@@ -61,7 +68,12 @@ export async function claimDueMessages<T>(client: PoolClient, now: number, limit
       FOR UPDATE SKIP LOCKED`,
     [new Date(now), limit],
   );
-  return rows.map((row) => ({ messageId: row.message_id, tenantId: row.tenant_id, dueAt: row.due_at.getTime(), accepted: row.accepted }));
+  return rows.map((row) => ({
+    messageId: row.message_id,
+    tenantId: row.tenant_id,
+    dueAt: row.due_at.getTime(),
+    accepted: row.accepted,
+  }));
 }
 
 /** Marks claimed messages as dispatched. */

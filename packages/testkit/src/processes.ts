@@ -19,6 +19,14 @@ export interface AppProcess {
   kill: () => Promise<void>;
 }
 
+// Every app a test process started dies with it, even when a failed hook never reached its
+// cleanup: a leftover stack would slow every later test on a two-core machine.
+const children = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of children)
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+});
+
 /** Starts `apps/<app>/src/main.ts` with `env` layered over this process's environment. */
 export function startApp(app: string, env: Record<string, string>): AppProcess {
   const child = spawn(
@@ -26,6 +34,8 @@ export function startApp(app: string, env: Record<string, string>): AppProcess {
     ['--conditions=herald-source', '--import', 'tsx', join(repoRoot, 'apps', app, 'src', 'main.ts')],
     { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
+  children.add(child);
+  child.once('exit', () => children.delete(child));
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));

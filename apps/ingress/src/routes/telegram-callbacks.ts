@@ -1,8 +1,10 @@
 import { Hono } from 'hono';
 import type { Context } from 'hono';
+import { z } from 'zod';
 import type { ProviderConfig } from '@herald/config';
 import type { Logger } from '@herald/telemetry';
 import { parseTelegramUpdate, telegramKeyword, verifyTelegramSecretToken } from '@herald/transports';
+import type { ApiOperation } from '../openapi.js';
 import { Problem } from '../problems.js';
 
 /** What the Telegram webhook needs from the process. */
@@ -64,3 +66,32 @@ async function readUpdate(c: Context): Promise<unknown> {
     throw new Problem(400, 'malformed_json', 'Malformed JSON', 'The update is not valid JSON.');
   }
 }
+
+const update = z
+  .looseObject({ update_id: z.int() })
+  .describe('A Telegram Update; authenticated by X-Telegram-Bot-Api-Secret-Token.');
+
+/** OpenAPI entries of the Telegram webhook, for the API catalog. */
+export const telegramCallbackOperations: readonly ApiOperation[] = [
+  {
+    method: 'post',
+    path: '/providers/telegram/webhook',
+    operationId: 'telegramWebhook',
+    summary: 'Telegram bot webhook',
+    description:
+      'Called by Telegram (set with setWebhook and a secret_token), not by clients. With ?tenant_id=, ' +
+      '/stop and /start from a chat update that tenant’s opt-out list.',
+    tag: 'Provider callbacks',
+    auth: 'none',
+    query: z.object({
+      tenant_id: z.string().optional().describe('Tenant whose opt-out list keywords update.'),
+    }),
+    body: { name: 'TelegramUpdate', schema: update },
+    responses: {
+      200: { description: 'Received.' },
+      400: { description: '`malformed_json` or `validation_failed`.', problem: true },
+      401: { description: '`signature_missing`.', problem: true },
+      403: { description: '`signature_invalid`.', problem: true },
+    },
+  },
+];

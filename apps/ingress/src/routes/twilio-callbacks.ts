@@ -62,9 +62,15 @@ export function twilioCallbackRoutes(deps: TwilioCallbackDeps) {
   });
   app.post('/inbound', async (c) => {
     const { params } = await verifiedTwilioRequest(c, deps.providers, deps.publicUrl);
-    await deps.onInbound({ tenantId: c.req.query('tenant_id') ?? null, from: params.From ?? '', body: params.Body ?? '' });
+    await deps.onInbound({
+      tenantId: c.req.query('tenant_id') ?? null,
+      from: params.From ?? '',
+      body: params.Body ?? '',
+    });
     // An empty TwiML response: Herald answers nothing itself; the opt-out is recorded.
-    return c.body('<?xml version="1.0" encoding="UTF-8"?><Response></Response>', 200, { 'Content-Type': 'text/xml' });
+    return c.body('<?xml version="1.0" encoding="UTF-8"?><Response></Response>', 200, {
+      'Content-Type': 'text/xml',
+    });
   });
   return app;
 }
@@ -83,7 +89,8 @@ async function verifiedTwilioRequest(
   const provider = providers.find(
     (p): p is Extract<ProviderConfig, { kind: 'twilio' }> => p.id === providerId && p.kind === 'twilio',
   );
-  if (!provider) throw new Problem(404, 'unknown_provider', 'Unknown provider', `No Twilio provider ${providerId}.`);
+  if (!provider)
+    throw new Problem(404, 'unknown_provider', 'Unknown provider', `No Twilio provider ${providerId}.`);
   const signature = c.req.header('x-twilio-signature');
   if (!signature) throw new Problem(401, 'signature_missing', 'X-Twilio-Signature header is missing');
   const form = await c.req.parseBody();

@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Hono } from 'hono';
 import type { Context } from 'hono';
+import { z } from 'zod';
 import type { ProviderConfig } from '@herald/config';
 import type { HeraldEvent } from '@herald/contracts';
 import { derivedEventId, encodeEvent, eventHeaders } from '@herald/kafka';
@@ -10,6 +11,7 @@ import type { MatchedCallback, Pool, ProviderCallback } from '@herald/store';
 import type { Logger } from '@herald/telemetry';
 import { mapWhatsAppStatus, parseWhatsAppWebhook, verifyWhatsAppSignature } from '@herald/transports';
 import type { WhatsAppStatusUpdate } from '@herald/transports';
+import type { ApiOperation } from '../openapi.js';
 import { Problem } from '../problems.js';
 
 /** What the WhatsApp webhook needs from the process. */
@@ -216,3 +218,58 @@ function sameSecret(expected: string, given: string): boolean {
   const digest = (value: string) => createHash('sha256').update(value, 'utf8').digest();
   return timingSafeEqual(digest(expected), digest(given));
 }
+
+const statusWebhookBody = z
+  .looseObject({
+    object: z.literal('whatsapp_business_account'),
+    entry: z.array(
+      z.looseObject({
+        id: z.string(),
+        changes: z.array(z.looseObject({ field: z.string(), value: z.looseObject({}) })),
+      }),
+    ),
+  })
+  .describe('A WhatsApp Business Account webhook; signed with X-Hub-Signature-256 over the raw body.');
+
+const subscriptionQuery = z.object({
+  'hub.mode': z.literal('subscribe'),
+  'hub.verify_token': z.string().describe('The verifyToken of a whatsapp-cloud provider.'),
+  'hub.challenge': z.string().describe('Echoed back as plain text.'),
+});
+
+/** OpenAPI entries of the WhatsApp webhook, for the API catalog. */
+export const whatsappCallbackOperations: readonly ApiOperation[] = [
+  {
+    method: 'get',
+    path: '/providers/whatsapp/webhook',
+    operationId: 'whatsappWebhookVerification',
+    summary: 'WhatsApp webhook subscription check',
+    description: 'Called by Meta (or the simulator) when the webhook is configured, not by clients.',
+    tag: 'Provider callbacks',
+    auth: 'none',
+    query: subscriptionQuery,
+    responses: {
+      200: { description: 'The hub.challenge, as text/plain.' },
+      400: { description: '`validation_failed`: no hub.challenge.', problem: true },
+      403: { description: '`webhook_verification_failed`.', problem: true },
+    },
+  },
+  {
+    method: 'post',
+    path: '/providers/whatsapp/webhook',
+    operationId: 'whatsappWebhook',
+    summary: 'WhatsApp Cloud API webhook',
+    description:
+      'Called by Meta (or the simulator), not by clients. X-Hub-Signature-256 is checked with the app secret ' +
+      'of a whatsapp-cloud provider; delivered, read and failed statuses become events, matched by wamid.',
+    tag: 'Provider callbacks',
+    auth: 'none',
+    body: { name: 'WhatsAppWebhook', schema: statusWebhookBody },
+    responses: {
+      200: { description: 'Recorded, or parked until the send is known.' },
+      400: { description: '`malformed_json` or `validation_failed`.', problem: true },
+      401: { description: '`signature_missing`.', problem: true },
+      403: { description: '`signature_invalid`.', problem: true },
+    },
+  },
+];

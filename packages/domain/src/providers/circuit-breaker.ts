@@ -40,7 +40,14 @@ export const DEFAULT_CIRCUIT_POLICY: CircuitPolicy = {
 
 /** A closed circuit with no history. */
 export function closedCircuit(): Circuit {
-  return { state: 'closed', window: [], consecutiveFailures: 0, openedAt: null, trials: 0, trialSuccesses: 0 };
+  return {
+    state: 'closed',
+    window: [],
+    consecutiveFailures: 0,
+    openedAt: null,
+    trials: 0,
+    trialSuccesses: 0,
+  };
 }
 
 /** The circuit as seen at `now`: an open circuit whose cool-down has passed is half-open. */
@@ -55,7 +62,11 @@ export function circuitAt(circuit: Circuit, policy: CircuitPolicy, now: number):
  * Asks to make a call: closed always allows; half-open allows up to `halfOpenTrials` calls and
  * counts them; open refuses. Returns the decision and the circuit to keep.
  */
-export function requestCall(circuit: Circuit, policy: CircuitPolicy, now: number): { allowed: boolean; circuit: Circuit } {
+export function requestCall(
+  circuit: Circuit,
+  policy: CircuitPolicy,
+  now: number,
+): { allowed: boolean; circuit: Circuit } {
   const current = circuitAt(circuit, policy, now);
   switch (current.state) {
     case 'closed':
@@ -73,7 +84,12 @@ export function requestCall(circuit: Circuit, policy: CircuitPolicy, now: number
 }
 
 /** Records a call's outcome. Only failures the provider is responsible for should be recorded as such. */
-export function recordOutcome(circuit: Circuit, policy: CircuitPolicy, success: boolean, now: number): Circuit {
+export function recordOutcome(
+  circuit: Circuit,
+  policy: CircuitPolicy,
+  success: boolean,
+  now: number,
+): Circuit {
   const current = circuitAt(circuit, policy, now);
   const window = [...current.window, success].slice(-policy.windowSize);
   const consecutiveFailures = success ? 0 : current.consecutiveFailures + 1;
@@ -90,7 +106,8 @@ export function recordOutcome(circuit: Circuit, policy: CircuitPolicy, success: 
     case 'closed': {
       const failures = window.filter((outcome) => !outcome).length;
       const tooManyInARow = consecutiveFailures >= policy.consecutiveFailures;
-      const tooHighARate = window.length >= policy.minimumCalls && failures / window.length >= policy.failureRate;
+      const tooHighARate =
+        window.length >= policy.minimumCalls && failures / window.length >= policy.failureRate;
       if (tooManyInARow || tooHighARate) return open(now);
       return { ...current, window, consecutiveFailures };
     }

@@ -8,7 +8,11 @@ export interface RetryPolicy {
   jitter: number;
 }
 
-export const DEFAULT_RETRY_POLICY: RetryPolicy = { tierDelaysMs: [5_000, 60_000, 600_000], maxAttempts: 5, jitter: 0.2 };
+export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+  tierDelaysMs: [5_000, 60_000, 600_000],
+  maxAttempts: 5,
+  jitter: 0.2,
+};
 
 /** What to do after attempt `attempt` (1-based) failed with a retryable error. */
 export type RetryDecision = { kind: 'retry'; tier: number; delayMs: number } | { kind: 'exhausted' };
@@ -18,7 +22,12 @@ export type RetryDecision = { kind: 'retry'; tier: number; delayMs: number } | {
  * retry after that), with its delay spread by jitter so retries of a burst do not return together.
  * A provider's own Retry-After, when longer, wins. `random` is in [0, 1).
  */
-export function nextRetry(policy: RetryPolicy, attempt: number, random: number, retryAfterMs = 0): RetryDecision {
+export function nextRetry(
+  policy: RetryPolicy,
+  attempt: number,
+  random: number,
+  retryAfterMs = 0,
+): RetryDecision {
   if (attempt >= policy.maxAttempts || policy.tierDelaysMs.length === 0) return { kind: 'exhausted' };
   const tier = Math.min(attempt, policy.tierDelaysMs.length) - 1;
   const base = policy.tierDelaysMs[tier] ?? 0;

@@ -33,6 +33,7 @@ export function eligibleProviders<P extends ProviderScope>(
       provider.weight > 0 &&
       !excluded.has(provider.id) &&
       (provider.tenants === undefined || provider.tenants.includes(message.tenantId)) &&
-      (provider.prefixes === undefined || provider.prefixes.some((prefix) => number.startsWith(digits(prefix)))),
+      (provider.prefixes === undefined ||
+        provider.prefixes.some((prefix) => number.startsWith(digits(prefix)))),
   );
 }

@@ -1,0 +1,85 @@
+import type { HeraldEvent } from '@herald/contracts';
+import { derivedEventId } from '@herald/kafka';
+import type { StatusUpdate } from '@herald/transports';
+
+/** Our ids of a message a provider accepted, for attributing its later status reports. */
+export interface SentMessage {
+  messageId: string;
+  tenantId: string;
+  to: string;
+  providerId: string;
+}
+
+type ReceiptEvent = Extract<
+  HeraldEvent,
+  { type: 'MessageDelivered' | 'MessageUndelivered' | 'MessageFailed' | 'MessageRead' }
+>;
+
+/**
+ * Turns status reports that arrive on a provider session (SMPP deliver_sm receipts) into events.
+ * The provider only knows its own message id, so the sender remembers, for each message it sent,
+ * which of ours it was; entries are kept for `ttlMs` (receipts come within minutes, rarely days)
+ * and at most `capacity` of them, oldest dropped first.
+ */
+export class ReceiptRelay {
+  private readonly sent = new Map<string, { message: SentMessage; at: number }>();
+
+  constructor(
+    private readonly clock: () => number,
+    private readonly ttlMs = 24 * 3600_000,
+    private readonly capacity = 1_000_000,
+  ) {}
+
+  /** Remembers that `providerMessageId` of `message.providerId` is `message`. */
+  remember(providerMessageId: string, message: SentMessage): void {
+    const key = `${message.providerId}\u0000${providerMessageId}`;
+    this.sent.delete(key);
+    this.sent.set(key, { message, at: this.clock() });
+    while (this.sent.size > this.capacity) {
+      const oldest = this.sent.keys().next();
+      if (oldest.done) break;
+      this.sent.delete(oldest.value);
+    }
+  }
+
+  /** The event a status report stands for, or null (intermediate status, or a message not known here). */
+  toEvent(providerId: string, update: StatusUpdate): { event: ReceiptEvent | null; known: boolean } {
+    const entry = this.sent.get(`${providerId}\u0000${update.providerMessageId}`);
+    if (!entry || this.clock() - entry.at > this.ttlMs) return { event: null, known: false };
+    const { message } = entry;
+    const base = {
+      eventId: derivedEventId(`${providerId}:${update.providerMessageId}`, `status:${update.status}`),
+      messageId: message.messageId,
+      tenantId: message.tenantId,
+      to: message.to,
+      occurredAt: update.occurredAt,
+      providerId,
+      providerMessageId: update.providerMessageId,
+    };
+    const errorCode = update.errorCode ?? 'receipt_without_code';
+    const errorMessage = update.errorMessage ?? `provider reported ${update.status}`;
+    switch (update.status) {
+      case 'delivered':
+        return {
+          event: { type: 'MessageDelivered', ...base, providerStatus: update.raw.stat ?? 'delivered' },
+          known: true,
+        };
+      case 'read':
+        return { event: { type: 'MessageRead', ...base }, known: true };
+      case 'undelivered':
+        return { event: { type: 'MessageUndelivered', ...base, errorCode, errorMessage }, known: true };
+      case 'failed': {
+        const { providerMessageId: _ignored, ...failed } = base;
+        return { event: { type: 'MessageFailed', ...failed, errorCode, errorMessage }, known: true };
+      }
+      case 'queued':
+      case 'sending':
+      case 'sent':
+        return { event: null, known: true };
+      default: {
+        const exhaustive: never = update.status;
+        return exhaustive;
+      }
+    }
+  }
+}
