@@ -69,7 +69,9 @@ export class ReceiptRelay {
       case 'undelivered':
         return { event: { type: 'MessageUndelivered', ...base, errorCode, errorMessage }, known: true };
       case 'failed': {
-        const { providerMessageId: _ignored, ...failed } = base;
+        // MessageFailed carries no provider message id.
+        const { eventId, messageId, tenantId, to, occurredAt } = base;
+        const failed = { eventId, messageId, tenantId, to, occurredAt, providerId };
         return { event: { type: 'MessageFailed', ...failed, errorCode, errorMessage }, known: true };
       }
       case 'queued':

@@ -22,6 +22,15 @@ const listQuery = z.strictObject({
     .optional(),
 });
 
+/** True when no character is a control character other than tab and line breaks. */
+function isPrintable(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x20 && code !== 0x09 && code !== 0x0a && code !== 0x0d) return false;
+  }
+  return true;
+}
+
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 /** The public shape of a dead letter: the reason, where it came from, and the bytes. */
@@ -36,7 +45,7 @@ function deadLetterResource(letter: DeadLetter) {
     key: letter.key,
     value_base64: letter.value?.toString('base64') ?? null,
     // A readable excerpt helps triage; binary payloads show only in base64.
-    value_excerpt: text !== null && !/[\u0000-\u0008\u000e-\u001f]/.test(text) ? text.slice(0, 500) : null,
+    value_excerpt: text !== null && isPrintable(text) ? text.slice(0, 500) : null,
     headers: letter.headers,
     recorded_at: iso(letter.recordedAt),
     replayed_at: iso(letter.replayedAt),
