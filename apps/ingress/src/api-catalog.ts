@@ -12,6 +12,7 @@ import {
   timelineSchema,
 } from './response-schemas.js';
 import { addCreditsBody, createTenantBody, issueKeyBody, patchTenantBody } from './routes/admin.js';
+import { usageQuery } from './routes/usage.js';
 import {
   batchBody,
   broadcastBody,
@@ -509,6 +510,20 @@ const meOperations: ApiOperation[] = [
     tag: 'Account',
     auth: 'tenant',
     responses: { 200: text('The tenant.'), ...TENANT_ERRORS },
+  },
+  {
+    method: 'get',
+    path: '/v1/usage',
+    operationId: 'usage',
+    summary: 'Messages, parts, deliveries and spend per UTC day and channel',
+    tag: 'Account',
+    auth: 'tenant',
+    query: usageQuery,
+    responses: {
+      200: text('`{from, to, data: [{day, channel, messages, parts, delivered, spend}]}`.'),
+      400: problem('`validation_failed`.'),
+      ...TENANT_ERRORS,
+    },
   },
 ];
 

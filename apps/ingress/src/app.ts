@@ -22,6 +22,7 @@ import { batchRoutes } from './routes/batch.js';
 import { broadcastsRoutes } from './routes/broadcasts.js';
 import { docsRoutes } from './routes/docs.js';
 import { meRoutes } from './routes/me.js';
+import { usageRoutes } from './routes/usage.js';
 import { messagesRoutes } from './routes/messages.js';
 import { optOutsRoutes } from './routes/opt-outs.js';
 import { twilioCallbackRoutes } from './routes/twilio-callbacks.js';
@@ -120,6 +121,7 @@ export function createIngressApp(deps: IngressDeps): Hono {
   // The admin API has its own token and no tenant: tenant auth and rate limits guard the rest of /v1.
   app.use('/v1/*', except(['/v1/admin', '/v1/admin/*'], ...tenantGuards({ ...deps, auth, clock })));
   app.route('/v1/me', meRoutes({ pool: deps.pool, rateLimit: auth.rateLimit }));
+  app.route('/v1/usage', usageRoutes({ pool: deps.pool, clock }));
   const api = {
     ...deps,
     clock,

@@ -209,3 +209,32 @@ test('bad requests get 4xx problem-details with a stable code, never 500', async
   };
   t.deepEqual(wrongTypes.errors.map((e) => e.field).sort(), ['text', 'to']);
 });
+
+test('usage shows messages, deliveries and spend per day and channel', async (t) => {
+  const { stack } = t.context;
+  const { json } = await send(stack, { channel: 'sms', to: '+14155550103', text: 'count me' });
+  await untilStatus(stack, json.id, 'delivered');
+  const today = new Date().toISOString().slice(0, 10);
+  const usage = await waitFor('spend to be captured', async () => {
+    const response = await fetch(`${stack.baseUrl}/v1/usage?from=${today}&to=${today}`, {
+      headers: { Authorization: `Bearer ${stack.apiKey}` },
+    });
+    const body = (await response.json()) as {
+      data: {
+        day: string;
+        channel: string;
+        messages: number;
+        delivered: number;
+        spend: { micros: number };
+      }[];
+    };
+    const sms = body.data.find((row) => row.channel === 'sms');
+    return sms && sms.spend.micros > 0 ? sms : undefined;
+  });
+  t.is(usage.day, today);
+  t.true(usage.messages >= 1 && usage.delivered >= 1);
+  const bad = await fetch(`${stack.baseUrl}/v1/usage?from=2026-02-30x`, {
+    headers: { Authorization: `Bearer ${stack.apiKey}` },
+  });
+  t.is(bad.status, 400);
+});

@@ -77,6 +77,20 @@ test('10,000 messages with 10% temporary and 2% permanent failures all end termi
     `failed ${failed}, expected about ${expectedFailed}`,
   );
   t.is(counts.delivered, MESSAGES - failed - (counts.undelivered ?? 0));
+  // First attempts follow the development weights (twilio-primary 3, twilio-backup 1, smpp-sim 0.5).
+  const { rows: firsts } = await db.query<{ provider: string; n: string }>(
+    `SELECT data->>'providerId' AS provider, count(*) AS n FROM events
+      WHERE type = 'MessageRouted' AND (data->>'attempt')::int = 1 GROUP BY 1`,
+  );
+  const weights: Record<string, number> = { 'twilio-primary': 3, 'twilio-backup': 1, 'smpp-sim': 0.5 };
+  for (const { provider, n } of firsts) {
+    const share = Number(n) / MESSAGES;
+    const expected = (weights[provider] ?? 0) / 4.5;
+    t.true(
+      Math.abs(share - expected) <= 0.05 * expected,
+      `${provider}: ${share.toFixed(3)} vs ${expected.toFixed(3)}`,
+    );
+  }
   const expectedRetried = MESSAGES * TEMPORARY;
   t.true(
     Math.abs(retried - expectedRetried) <= 0.25 * expectedRetried,

@@ -78,3 +78,5 @@ export type {
 } from './provider-message-ids.js';
 export { recordDeadLetters, listDeadLetters, findDeadLetter, markReplayed } from './dead-letters.js';
 export type { DeadLetter, DeadLetterInput } from './dead-letters.js';
+export { usageByDay } from './usage.js';
+export type { UsageRow } from './usage.js';
