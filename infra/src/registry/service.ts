@@ -55,10 +55,11 @@ function registryEnv(databaseUrl: string, database: string): Record<string, stri
     APICURIO_DATASOURCE_USERNAME: jdbc.username,
     // Quarkus treats an empty value as unset (falling back to the built-in "sa"); trust auth ignores it anyway.
     ...(jdbc.password === '' ? {} : { APICURIO_DATASOURCE_PASSWORD: jdbc.password }),
-    // The built-in pool keeps 20 connections open; a dev registry needs a handful.
+    // Few connections at rest, but enough for several stacks registering their schemas at once
+    // (tests start them in parallel); a request waiting for a connection looks like a hang.
     APICURIO_DATASOURCE_JDBC_INITIAL_SIZE: '2',
     APICURIO_DATASOURCE_JDBC_MIN_SIZE: '2',
-    APICURIO_DATASOURCE_JDBC_MAX_SIZE: '10',
+    APICURIO_DATASOURCE_JDBC_MAX_SIZE: '20',
     // Lets tests delete their throwaway subjects (DELETE /subjects/{s}?permanent=true).
     APICURIO_REST_DELETION_ARTIFACT_ENABLED: 'true',
     APICURIO_REST_DELETION_ARTIFACT_VERSION_ENABLED: 'true',

@@ -11,6 +11,27 @@ export interface WriterSchema {
   read: (payload: Buffer) => unknown;
 }
 
+/** No registry call may hang start-up or a consumer: a slow registry becomes a retryable error. */
+const REGISTRY_TIMEOUT_MS = 10_000;
+
+function withTimeout<T>(work: Promise<T>, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new HeraldKafkaError(
+            'registry_unavailable',
+            `${what}: no answer within ${REGISTRY_TIMEOUT_MS} ms`,
+            true,
+          ),
+        ),
+      REGISTRY_TIMEOUT_MS,
+    );
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
 const EVENT_BY_FULL_NAME = new Map<string, EventType>(EVENT_TYPES.map((type) => [fullName(type), type]));
 
 /**
@@ -42,9 +63,12 @@ export class SchemaCatalog {
     const subject = subjectFor(topic, type);
     await this.setSubjectCompatibility(subject);
     try {
-      const { id } = await this.registry.register(
-        { type: 'AVRO' as never, schema: JSON.stringify(schemaOf(type)) },
-        { subject, compatibility: COMPATIBILITY.BACKWARD },
+      const { id } = await withTimeout(
+        this.registry.register(
+          { type: 'AVRO' as never, schema: JSON.stringify(schemaOf(type)) },
+          { subject, compatibility: COMPATIBILITY.BACKWARD },
+        ),
+        `registering ${subject}`,
       );
       this.ids.set(`${topic}\u0000${type}`, id);
       return id;
@@ -95,7 +119,9 @@ export class SchemaCatalog {
   }
 
   private async fetchWriter(id: number): Promise<WriterSchema> {
-    const response = await fetch(`${this.registryUrl}/schemas/ids/${id}`).catch((error: unknown) => {
+    const response = await fetch(`${this.registryUrl}/schemas/ids/${id}`, {
+      signal: AbortSignal.timeout(REGISTRY_TIMEOUT_MS),
+    }).catch((error: unknown) => {
       throw new HeraldKafkaError('registry_unavailable', `schema id ${id}: ${String(error)}`, true, {
         cause: error,
       });
@@ -121,6 +147,7 @@ export class SchemaCatalog {
 
   private async setSubjectCompatibility(subject: string): Promise<void> {
     const response = await fetch(`${this.registryUrl}/config/${encodeURIComponent(subject)}`, {
+      signal: AbortSignal.timeout(REGISTRY_TIMEOUT_MS),
       method: 'PUT',
       headers: { 'Content-Type': 'application/vnd.schemaregistry.v1+json' },
       body: JSON.stringify({ compatibility: 'BACKWARD' }),

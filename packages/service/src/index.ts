@@ -119,6 +119,8 @@ export function runService(
   main: (log: Logger) => Promise<() => Promise<void>>,
 ): void {
   const log = createLogger(`${name}-main`);
+  // First line of every process: a start-up that hangs is then placed after module loading.
+  log.info({ pid: process.pid }, `${name} starting`);
   main(log).then(
     (stop) => onShutdown(log, deadlineMs, stop),
     (error: unknown) => {

@@ -14,7 +14,12 @@ export interface UsageRow {
  * A tenant's messages (by the day they were accepted) and spend (credits captured, by the day of
  * capture) per day and channel, UTC days in [fromDay, toDay].
  */
-export async function usageByDay(pool: Pool, tenantId: string, fromDay: string, toDay: string): Promise<UsageRow[]> {
+export async function usageByDay(
+  pool: Pool,
+  tenantId: string,
+  fromDay: string,
+  toDay: string,
+): Promise<UsageRow[]> {
   const { rows } = await pool.query<{
     day: string;
     channel: string;
