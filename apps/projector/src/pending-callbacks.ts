@@ -1,14 +1,11 @@
 import type { HeraldEvent } from '@herald/contracts';
-import { takePendingCallbacks } from '@herald/store';
-import type { PoolClient, ProviderCallback } from '@herald/store';
+import { providerCallbackEvent, takePendingCallbacks } from '@herald/store';
+import type { PoolClient, ProviderCallbackEvent } from '@herald/store';
 
 type MessageSent = Extract<HeraldEvent, { type: 'MessageSent' }>;
 
 /** An event a parked provider callback becomes once its send is known. */
-export type PendingCallbackEvent = Extract<
-  HeraldEvent,
-  { type: 'MessageDelivered' | 'MessageRead' | 'MessageUndelivered' | 'MessageFailed' }
->;
+export type PendingCallbackEvent = ProviderCallbackEvent;
 
 /**
  * The events of provider callbacks (WhatsApp status webhooks) that arrived before these sends were
@@ -30,47 +27,7 @@ export async function pendingCallbacksFor(
   const events: PendingCallbackEvent[] = [];
   for (const callback of callbacks) {
     const sent = sends.get(`${callback.providerId}:${callback.providerMessageId}`);
-    if (sent) events.push(callbackEvent(callback, sent));
+    if (sent) events.push(providerCallbackEvent(callback, sent));
   }
   return events;
-}
-
-/** The event a callback stands for, addressed to the message the send recorded. */
-export function callbackEvent(callback: ProviderCallback, sent: MessageSent): PendingCallbackEvent {
-  const base = {
-    eventId: callback.eventId,
-    messageId: sent.messageId,
-    tenantId: sent.tenantId,
-    to: sent.to,
-    occurredAt: callback.occurredAt,
-    providerId: callback.providerId,
-  };
-  // The ingress always parks failures with a code; the fallbacks only guard a hand-edited row.
-  const errorCode = callback.errorCode ?? 'provider_error';
-  const errorMessage = callback.errorMessage ?? `the provider reported ${callback.providerStatus}`;
-  switch (callback.eventType) {
-    case 'MessageDelivered':
-      return {
-        type: 'MessageDelivered',
-        ...base,
-        providerMessageId: callback.providerMessageId,
-        providerStatus: callback.providerStatus,
-      };
-    case 'MessageRead':
-      return { type: 'MessageRead', ...base, providerMessageId: callback.providerMessageId };
-    case 'MessageUndelivered':
-      return {
-        type: 'MessageUndelivered',
-        ...base,
-        providerMessageId: callback.providerMessageId,
-        errorCode,
-        errorMessage,
-      };
-    case 'MessageFailed':
-      return { type: 'MessageFailed', ...base, errorCode, errorMessage };
-    default: {
-      const exhaustive: never = callback.eventType;
-      throw new Error(`unknown callback event type ${String(exhaustive)}`);
-    }
-  }
 }

@@ -80,3 +80,5 @@ export { recordDeadLetters, listDeadLetters, findDeadLetter, markReplayed } from
 export type { DeadLetter, DeadLetterInput } from './dead-letters.js';
 export { usageByDay } from './usage.js';
 export type { UsageRow } from './usage.js';
+export { providerCallbackEvent } from './provider-callback-event.js';
+export type { ProviderCallbackEvent } from './provider-callback-event.js';

@@ -3,11 +3,10 @@ import { Hono } from 'hono';
 import type { Context } from 'hono';
 import { z } from 'zod';
 import type { ProviderConfig } from '@herald/config';
-import type { HeraldEvent } from '@herald/contracts';
 import { derivedEventId, encodeEvent, eventHeaders } from '@herald/kafka';
 import type { BatchingProducer, SchemaCatalog } from '@herald/kafka';
-import { matchOrParkCallbacks } from '@herald/store';
-import type { MatchedCallback, Pool, ProviderCallback } from '@herald/store';
+import { matchOrParkCallbacks, providerCallbackEvent } from '@herald/store';
+import type { Pool, ProviderCallback } from '@herald/store';
 import type { Logger } from '@herald/telemetry';
 import { mapWhatsAppStatus, parseWhatsAppWebhook, verifyWhatsAppSignature } from '@herald/transports';
 import type { WhatsAppStatusUpdate } from '@herald/transports';
@@ -26,10 +25,6 @@ export interface WhatsAppCallbackDeps {
 }
 
 type WhatsAppProvider = Extract<ProviderConfig, { kind: 'whatsapp-cloud' }>;
-type CallbackEvent = Extract<
-  HeraldEvent,
-  { type: 'MessageDelivered' | 'MessageRead' | 'MessageUndelivered' | 'MessageFailed' }
->;
 
 /**
  * `GET /providers/whatsapp/webhook` answers Meta's subscription check; `POST` takes status webhooks.
@@ -48,7 +43,7 @@ export function whatsappCallbackRoutes(deps: WhatsAppCallbackDeps) {
     if (!parsed.ok) throw new Problem(400, 'validation_failed', 'Not a WhatsApp webhook', parsed.reason);
     const callbacks = parsed.statuses.flatMap((update) => toCallback(update, signers, deps));
     const { matched, parked } = await matchOrParkCallbacks(deps.pool, callbacks);
-    const events = matched.map(callbackEvent);
+    const events = matched.map(({ callback, message }) => providerCallbackEvent(callback, message));
     if (events.length > 0) {
       await deps.producer.send(
         events.map((event) => ({
@@ -168,49 +163,6 @@ function toCallback(
       return exhaustive;
     }
   }
-}
-
-/** The event of a matched callback, addressed to the message the read model knows. */
-function callbackEvent({ callback, message }: MatchedCallback): CallbackEvent {
-  const base = {
-    eventId: callback.eventId,
-    messageId: message.messageId,
-    tenantId: message.tenantId,
-    to: message.to,
-    occurredAt: callback.occurredAt,
-    providerId: callback.providerId,
-  };
-  switch (callback.eventType) {
-    case 'MessageDelivered':
-      return {
-        type: 'MessageDelivered',
-        ...base,
-        providerMessageId: callback.providerMessageId,
-        providerStatus: callback.providerStatus,
-      };
-    case 'MessageRead':
-      return { type: 'MessageRead', ...base, providerMessageId: callback.providerMessageId };
-    case 'MessageUndelivered':
-      return {
-        type: 'MessageUndelivered',
-        ...base,
-        providerMessageId: callback.providerMessageId,
-        ...errorOf(callback),
-      };
-    case 'MessageFailed':
-      return { type: 'MessageFailed', ...base, ...errorOf(callback) };
-    default: {
-      const exhaustive: never = callback.eventType;
-      return exhaustive;
-    }
-  }
-}
-
-function errorOf(callback: ProviderCallback): { errorCode: string; errorMessage: string } {
-  return {
-    errorCode: callback.errorCode ?? 'whatsapp_unknown',
-    errorMessage: callback.errorMessage ?? `WhatsApp reported ${callback.providerStatus}`,
-  };
 }
 
 /** Constant-time equality of two secrets of any length (hashed first, so lengths do not leak). */
