@@ -20,6 +20,8 @@ const ENV_FOR_OPTION: Record<string, string> = {
   permanentFailureRate: 'SIM_PERMANENT_FAILURE_RATE',
   undeliveredRate: 'SIM_UNDELIVERED_RATE',
   failedRate: 'SIM_FAILED_RATE',
+  duplicateCallbackRate: 'SIM_DUPLICATE_CALLBACK_RATE',
+  outOfOrderRate: 'SIM_OUT_OF_ORDER_RATE',
   seed: 'SIM_SEED',
   callbackMaxAttempts: 'SIM_CALLBACK_MAX_ATTEMPTS',
 };
@@ -59,6 +61,8 @@ export function readSimulatorConfig(env: Env): SimulatorConfig {
     permanentFailureRate: optionalNumber(env, 'SIM_PERMANENT_FAILURE_RATE'),
     undeliveredRate: optionalNumber(env, 'SIM_UNDELIVERED_RATE'),
     failedRate: optionalNumber(env, 'SIM_FAILED_RATE'),
+    duplicateCallbackRate: optionalNumber(env, 'SIM_DUPLICATE_CALLBACK_RATE'),
+    outOfOrderRate: optionalNumber(env, 'SIM_OUT_OF_ORDER_RATE'),
     seed: optionalNumber(env, 'SIM_SEED'),
     callbackMaxAttempts: optionalNumber(env, 'SIM_CALLBACK_MAX_ATTEMPTS'),
   };

@@ -27,6 +27,10 @@ export interface SimulatorOptions {
   undeliveredRate: number;
   /** Share of accepted sends that end failed (ErrorCode 30008) without ever being sent. */
   failedRate: number;
+  /** Share of accepted messages whose every status callback is POSTed twice (providers do retry). */
+  duplicateCallbackRate: number;
+  /** Share of accepted messages whose callbacks arrive last-first (`delivered` before `sent`). */
+  outOfOrderRate: number;
   seed: number;
   callbackMaxAttempts: number;
   callbackRetryBaseMs: number;
@@ -69,6 +73,8 @@ const DEFAULTS = {
   permanentFailureRate: 0,
   undeliveredRate: 0,
   failedRate: 0,
+  duplicateCallbackRate: 0,
+  outOfOrderRate: 0,
   callbackMaxAttempts: 4,
   callbackRetryBaseMs: 200,
   callbackTimeoutMs: 5_000,
@@ -101,6 +107,11 @@ export function resolveSimulatorOptions(input: SimulatorOptionsInput = {}): Simu
     ),
     undeliveredRate,
     failedRate: rate(input.failedRate ?? DEFAULTS.failedRate, 'failedRate', 1 - undeliveredRate),
+    duplicateCallbackRate: rate(
+      input.duplicateCallbackRate ?? DEFAULTS.duplicateCallbackRate,
+      'duplicateCallbackRate',
+    ),
+    outOfOrderRate: rate(input.outOfOrderRate ?? DEFAULTS.outOfOrderRate, 'outOfOrderRate'),
     seed: integer(input.seed ?? randomInt(2 ** 32), 'seed', 0, 2 ** 32 - 1),
     callbackMaxAttempts: integer(
       input.callbackMaxAttempts ?? DEFAULTS.callbackMaxAttempts,

@@ -1,5 +1,5 @@
 import { assertNever } from '../assert-never.js';
-import type { CallbackSender } from '../callbacks.js';
+import type { CallbackOutcome, CallbackSender } from '../callbacks.js';
 import type { Scheduler } from '../scheduler.js';
 import type { FinalStatus, SimStats } from '../stats.js';
 import type { StoredMessage } from './messages.js';
@@ -21,25 +21,48 @@ export interface LifecycleDeps {
   clock: () => Date;
 }
 
+/** How a message's callbacks misbehave, like real providers' sometimes do. */
+export interface CallbackDisorder {
+  /** Every callback is POSTed twice. */
+  duplicate: boolean;
+  /** Callbacks are POSTed after the last step, last-first (`delivered` before `sent`). */
+  reversed: boolean;
+}
+
 /**
  * Walks an accepted message to its final status, one delayed step at a time, POSTing each
- * step's callback before the next so a well-behaved receiver sees them in order.
+ * step's callback before the next so a well-behaved receiver sees them in order, unless the
+ * disorder says otherwise.
  */
 export async function runLifecycle(
   message: StoredMessage,
   finalStatus: FinalStatus,
   deps: LifecycleDeps,
+  disorder: CallbackDisorder = { duplicate: false, reversed: false },
 ): Promise<void> {
+  const held: ReturnType<typeof buildStatusCallback>[] = [];
   for (const step of stepsTo(finalStatus)) {
     if (!(await deps.scheduler.wait(deps.callbackDelayMs))) return;
     applyStep(message, step, deps.clock());
     if (message.statusCallback === null) continue;
-    const outcome = await deps.callbacks.deliver(
-      buildStatusCallback(message, message.statusCallback, deps.authToken),
-    );
-    if (outcome === 'cancelled') return;
+    const callback = buildStatusCallback(message, message.statusCallback, deps.authToken);
+    if (disorder.reversed) held.push(callback);
+    else if ((await post(callback, deps, disorder)) === 'cancelled') return;
+  }
+  for (const callback of held.reverse()) {
+    if ((await post(callback, deps, disorder)) === 'cancelled') return;
   }
   deps.stats.finalStatusReached(finalStatus);
+}
+
+async function post(
+  callback: ReturnType<typeof buildStatusCallback>,
+  deps: LifecycleDeps,
+  disorder: CallbackDisorder,
+): Promise<CallbackOutcome> {
+  const outcome = await deps.callbacks.deliver(callback);
+  if (outcome === 'cancelled' || !disorder.duplicate) return outcome;
+  return deps.callbacks.deliver(callback);
 }
 
 function stepsTo(finalStatus: FinalStatus): Step[] {

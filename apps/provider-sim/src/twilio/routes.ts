@@ -88,7 +88,12 @@ function applyOutcome(
     case 'accepted': {
       const message = newMessage(request, deps);
       deps.stats.messageAccepted();
-      deps.scheduler.track(runLifecycle(message, outcome.finalStatus, lifecycle));
+      // Drawn after the outcome so the outcome sequence of a seed is the same with or without disorder.
+      const disorder = {
+        duplicate: deps.outcomes.next() < deps.options.duplicateCallbackRate,
+        reversed: deps.outcomes.next() < deps.options.outOfOrderRate,
+      };
+      deps.scheduler.track(runLifecycle(message, outcome.finalStatus, lifecycle, disorder));
       return message;
     }
     default:
