@@ -24,13 +24,19 @@ test('duplicated and reversed provider callbacks never move a status backwards n
     });
     ids.push(((await response.json()) as { id: string }).id);
   }
-  const rows = await waitFor('every message to reach its final status', async () => {
-    const { rows } = await db.query<{ id: string; status: string; provider_id: string }>(
-      `SELECT id, status, provider_id FROM messages WHERE id = ANY($1::uuid[]) AND status IN ('delivered', 'undelivered', 'failed')`,
-      [ids],
-    );
-    return rows.length === ids.length ? rows : undefined;
-  });
+  const rows = await waitFor(
+    'every message to reach its final status',
+    async () => {
+      const { rows } = await db.query<{ id: string; status: string; provider_id: string }>(
+        `SELECT id, status, provider_id FROM messages WHERE id = ANY($1::uuid[])`,
+        [ids],
+      );
+      const final = rows.filter((row) => ['delivered', 'undelivered', 'failed'].includes(row.status));
+      if (final.length !== ids.length) t.log(JSON.stringify(rows.filter((row) => !final.includes(row))));
+      return final.length === ids.length ? final : undefined;
+    },
+    { timeoutMs: 60000, intervalMs: 2000 },
+  );
   // SMPP receipts are not disordered by the simulator; the Twilio callbacks are, twice over.
   const twilio = rows.filter((row) => row.provider_id.startsWith('twilio'));
   t.true(twilio.length > 0);

@@ -28,6 +28,8 @@ runService('sender', 20000, async () => {
   const service = await bootService('sender', config, [
     'MessageSent',
     'MessageDelivered',
+    'MessageRead',
+    'MessageUndelivered',
     'MessageFailed',
     'MessageExpired',
     'MessageRouted',
@@ -98,28 +100,36 @@ runService('sender', 20000, async () => {
     registers: [metrics],
   });
   transports.onStatusUpdate((providerId, update) => {
-    const { event, known } = relay.toEvent(providerId, update);
-    if (!known) {
-      unattributed.inc({ provider: providerId });
-      log.warn(
-        { provider: providerId, providerMessageId: update.providerMessageId, status: update.status },
-        'status report for an unknown message',
+    // Transports call this synchronously from their session: nothing may throw back into them.
+    try {
+      const { event, known } = relay.toEvent(providerId, update);
+      if (!known) {
+        unattributed.inc({ provider: providerId });
+        log.warn(
+          { provider: providerId, providerMessageId: update.providerMessageId, status: update.status },
+          'status report for an unknown message',
+        );
+        return;
+      }
+      if (!event) return;
+      receiptBatcher
+        .send([
+          {
+            topic: topics.events,
+            key: event.to,
+            value: encodeEvent(catalog, topics.events, event),
+            headers: eventHeaders(event),
+          },
+        ])
+        .catch((error: unknown) =>
+          log.error({ err: error, messageId: event.messageId }, 'recording a provider receipt failed'),
+        );
+    } catch (error) {
+      log.error(
+        { err: error, provider: providerId, providerMessageId: update.providerMessageId },
+        'turning a provider receipt into an event failed',
       );
-      return;
     }
-    if (!event) return;
-    receiptBatcher
-      .send([
-        {
-          topic: topics.events,
-          key: event.to,
-          value: encodeEvent(catalog, topics.events, event),
-          headers: eventHeaders(event),
-        },
-      ])
-      .catch((error: unknown) =>
-        log.error({ err: error, messageId: event.messageId }, 'recording a provider receipt failed'),
-      );
   });
 
   const deps: SenderDeps = {

@@ -1,4 +1,4 @@
-import type { Kafka } from 'kafkajs';
+import type { Admin, Kafka } from 'kafkajs';
 
 /** Per-topic settings Herald needs; everything else is the broker default. */
 export interface TopicSpec {
@@ -9,8 +9,33 @@ export interface TopicSpec {
 }
 
 /**
- * Creates missing topics (idempotent) and waits until the broker's metadata shows a leader for
- * every partition: `waitForLeaders` alone can return before a fresh broker serves the partitions.
+ * True when every partition has a leader that answers for it. A fresh broker can list a leader in
+ * its metadata before it serves the partition (the first produce then fails with
+ * UNKNOWN_TOPIC_OR_PARTITION), so the check asks each partition for its offsets.
+ */
+async function served(admin: Admin, specs: readonly TopicSpec[]): Promise<boolean> {
+  try {
+    const { topics } = await admin.fetchTopicMetadata({ topics: specs.map((spec) => spec.topic) });
+    const led = specs.every((spec) => {
+      const metadata = topics.find((topic) => topic.name === spec.topic);
+      return (
+        metadata !== undefined &&
+        metadata.partitions.length > 0 &&
+        metadata.partitions.every((p) => p.leader >= 0)
+      );
+    });
+    if (!led) return false;
+    for (const spec of specs) await admin.fetchTopicOffsets(spec.topic);
+    return true;
+  } catch {
+    // Not served yet (retriable metadata or leadership errors): the caller polls again.
+    return false;
+  }
+}
+
+/**
+ * Creates missing topics (idempotent) and waits until every partition is served: `waitForLeaders`
+ * alone can return before a fresh broker serves the partitions.
  */
 export async function ensureTopics(
   kafka: Kafka,
@@ -36,22 +61,12 @@ export async function ensureTopics(
     }
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const { topics } = await admin
-        .fetchTopicMetadata({ topics: specs.map((spec) => spec.topic) })
-        .catch(() => ({ topics: [] }));
-      const ready = specs.every((spec) => {
-        const metadata = topics.find((topic) => topic.name === spec.topic);
-        return (
-          metadata !== undefined &&
-          metadata.partitions.length > 0 &&
-          metadata.partitions.every((p) => p.leader >= 0)
-        );
-      });
-      if (ready) return;
-      if (Date.now() > deadline)
+      if (await served(admin, specs)) return;
+      if (Date.now() > deadline) {
         throw new Error(
-          `topics have no leaders after ${timeoutMs} ms: ${specs.map((s) => s.topic).join(', ')}`,
+          `topics are not served after ${timeoutMs} ms: ${specs.map((s) => s.topic).join(', ')}`,
         );
+      }
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   } finally {

@@ -44,8 +44,16 @@ export {
   purgeExpiredIdempotencyKeys,
 } from './idempotency.js';
 export type { IdempotencyClaim, IdempotentRequest, StoredResponse } from './idempotency.js';
-export { addOptOut, removeOptOut, isOptedOut, optedOutRecipients, listOptOuts } from './opt-outs.js';
-export type { OptOut, OptOutSource } from './opt-outs.js';
+export {
+  addOptOut,
+  removeOptOut,
+  isOptedOut,
+  optedOutRecipients,
+  listOptOuts,
+  optedOutAmong,
+  optOutKey,
+} from './opt-outs.js';
+export type { OptOut, OptOutQuery, OptOutSource } from './opt-outs.js';
 export { listMessages, messageTimeline, broadcastSummary } from './message-queries.js';
 export type {
   BroadcastSummary,
@@ -62,8 +70,6 @@ export {
   nextDueAt,
 } from './scheduled.js';
 export type { ScheduledMessage, ScheduleStatus } from './scheduled.js';
-export { optedOutAmong, optOutKey } from './opt-out-checks.js';
-export type { OptOutQuery } from './opt-out-checks.js';
 export { recordCircuit, openCircuits } from './provider-circuits.js';
 export {
   findMessageByProviderMessageId,
