@@ -60,7 +60,7 @@ export async function bootService(
     kafka,
     catalog,
     topics,
-    infrastructureChecks: () => infrastructureChecks(kafka, config),
+    infrastructureChecks: infrastructureChecks(kafka, config),
   };
 }
 
@@ -83,30 +83,34 @@ async function withRetries<T>(what: string, log: Logger, work: () => Promise<T>,
   }
 }
 
-async function infrastructureChecks(kafka: Kafka, config: CommonConfig): Promise<ReadinessCheck[]> {
+/** Readiness of Kafka and the registry, through one admin client kept for the process's life. */
+function infrastructureChecks(kafka: Kafka, config: CommonConfig): () => Promise<ReadinessCheck[]> {
+  const admin = kafka.admin({ retry: { retries: 0 } });
+  let connected: Promise<void> | null = null;
   const kafkaCheck = async (): Promise<ReadinessCheck> => {
-    const admin = kafka.admin();
     try {
-      await admin.connect();
+      connected ??= admin.connect().catch((error: unknown) => {
+        connected = null;
+        throw error;
+      });
+      await connected;
       await admin.describeCluster();
       return { name: 'kafka', ok: true };
     } catch (error) {
       return { name: 'kafka', ok: false, detail: String(error) };
-    } finally {
-      await admin.disconnect();
     }
   };
   const registryCheck = async (): Promise<ReadinessCheck> => {
     try {
-      const response = await fetch(`${config.SCHEMA_REGISTRY_URL}/subjects`, {
-        signal: AbortSignal.timeout(2000),
+      const response = await fetch(`${config.SCHEMA_REGISTRY_URL}/config`, {
+        signal: AbortSignal.timeout(1000),
       });
       return { name: 'schema-registry', ok: response.ok, detail: `HTTP ${response.status}` };
     } catch (error) {
       return { name: 'schema-registry', ok: false, detail: String(error) };
     }
   };
-  return Promise.all([kafkaCheck(), registryCheck()]);
+  return () => Promise.all([kafkaCheck(), registryCheck()]);
 }
 
 /**

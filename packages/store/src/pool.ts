@@ -9,7 +9,13 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (value) => value);
 
 /** A connection pool for one Herald database. */
 export function createPool(databaseUrl: string, max = 10): Pool {
-  return new pg.Pool({ connectionString: databaseUrl, max, application_name: 'herald' });
+  // A query waits at most 10 s for a free connection, rather than forever.
+  return new pg.Pool({
+    connectionString: databaseUrl,
+    max,
+    application_name: 'herald',
+    connectionTimeoutMillis: 10_000,
+  });
 }
 
 /** Runs `work` in a transaction; rolls back and rethrows on any error. */

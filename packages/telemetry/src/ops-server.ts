@@ -12,13 +12,48 @@ export interface ReadinessCheck {
 
 export type ReadinessProbe = () => Promise<ReadinessCheck[]>;
 
+const CHECK_TIMEOUT_MS = 1500;
+const CACHE_MS = 1000;
+
+/**
+ * Readiness that always answers fast: one probe at a time (callers share it), its result reused
+ * for a second, and a probe that outlives the deadline reported as not ready. Without this, slow
+ * dependencies make probes pile up, each opening connections, and slow everything further.
+ */
+function singleFlight(ready: ReadinessProbe): ReadinessProbe {
+  let inFlight: Promise<ReadinessCheck[]> | null = null;
+  let cached: { at: number; checks: ReadinessCheck[] } | null = null;
+  return () => {
+    if (cached && Date.now() - cached.at < CACHE_MS) return Promise.resolve(cached.checks);
+    inFlight ??= withDeadline(ready()).then((checks) => {
+      cached = { at: Date.now(), checks };
+      inFlight = null;
+      return checks;
+    });
+    return inFlight;
+  };
+}
+
+async function withDeadline(probe: Promise<ReadinessCheck[]>): Promise<ReadinessCheck[]> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<ReadinessCheck[]>((resolve) => {
+    timer = setTimeout(
+      () => resolve([{ name: 'readiness', ok: false, detail: `no answer within ${CHECK_TIMEOUT_MS} ms` }]),
+      CHECK_TIMEOUT_MS,
+    );
+  });
+  const checks = probe.catch((error: unknown) => [
+    { name: 'readiness', ok: false, detail: error instanceof Error ? error.message : String(error) },
+  ]);
+  return Promise.race([checks, deadline]).finally(() => clearTimeout(timer));
+}
+
 /** Adds /healthz (process up), /readyz (dependencies) and /metrics (Prometheus) to `app`. */
 export function mountOpsRoutes(app: Hono, registry: Registry, ready: ReadinessProbe): Hono {
+  const probe = singleFlight(ready);
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.get('/readyz', async (c) => {
-    const checks = await ready().catch((error: unknown) => [
-      { name: 'readiness', ok: false, detail: error instanceof Error ? error.message : String(error) },
-    ]);
+    const checks = await probe();
     const ok = checks.every((check) => check.ok);
     return c.json({ status: ok ? 'ready' : 'not_ready', checks }, ok ? 200 : 503);
   });

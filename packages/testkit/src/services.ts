@@ -52,7 +52,7 @@ export function requireServices(): Promise<TestServices> {
       }
     });
     await check('The schema registry', services.schemaRegistryUrl, async () => {
-      const response = await fetch(`${services.schemaRegistryUrl}/subjects`, {
+      const response = await fetch(`${services.schemaRegistryUrl}/config`, {
         signal: AbortSignal.timeout(5000),
       });
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
