@@ -1,15 +1,15 @@
 import { parseArgs } from 'node:util';
 import type { ParseArgsConfig } from 'node:util';
 import { ApiError, httpAdminClient } from './admin-client.js';
-import type { Command, CommandOption, Output } from './command.js';
+import type { Command, CommandOption } from './command.js';
 import { UsageError } from './command.js';
 import { COMMANDS } from './commands/index.js';
+import { runMigrate, runReplay } from './operations.js';
+import type { OperationDeps } from './operations.js';
 import { cliSettings } from './settings.js';
 
 /** What the CLI runs with; main.ts passes the process's, tests their own. */
-export interface CliDeps {
-  env: NodeJS.ProcessEnv;
-  output: Output;
+export interface CliDeps extends OperationDeps {
   fetch?: typeof fetch;
   secretsFile?: string;
 }
@@ -36,6 +36,10 @@ function overview(commands: readonly Command[]): string[] {
     '',
     'Commands:',
     ...lines,
+    '',
+    'Operations (connect to Postgres and Kafka directly, with DATABASE_URL, KAFKA_BROKERS, ...):',
+    '  replay <projection|all> --from kafka|store   Rebuild a read model and swap it in (see replay --help).',
+    '  db migrate                                  Apply pending database migrations.',
     '',
     'Every command takes --json and --help.',
   ];
@@ -98,6 +102,8 @@ export async function runCli(argv: string[], deps: CliDeps): Promise<number> {
   }
   const command = COMMANDS.find((c) => c.name[0] === group && c.name[1] === action);
   try {
+    if (group === 'replay') return await runReplay(argv.slice(1), deps);
+    if (group === 'db' && action === 'migrate') return await runMigrate(deps);
     if (!command) {
       const inGroup = COMMANDS.filter((c) => c.name[0] === group);
       throw new UsageError(

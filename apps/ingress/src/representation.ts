@@ -70,7 +70,6 @@ export function timelineResource(entry: TimelineEntry, status: MessageStatus | n
     type: entry.type,
     status,
     occurred_at: iso(entry.occurredAt),
-    recorded_at: iso(entry.recordedAt),
     details,
   };
 }

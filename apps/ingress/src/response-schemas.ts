@@ -77,7 +77,6 @@ export const timelineSchema = z.strictObject({
       type: z.string().describe('Event type, e.g. MessageDelivered.'),
       status: statusSchema.nullable().describe('The status the event moves the message to (null: none).'),
       occurred_at: time,
-      recorded_at: time,
       details: z.record(z.string(), z.unknown()),
     }),
   ),

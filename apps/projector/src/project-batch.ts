@@ -1,21 +1,18 @@
-import { evolve } from '@herald/domain';
-import type { MessageEvent } from '@herald/domain';
 import type { PartitionBatch } from '@herald/kafka';
 import { nextOffset } from '@herald/kafka';
+import { applyProjections, foldEvents, shareProjectionLock } from '@herald/projections';
 import {
   appendEvents,
   inTransaction,
   lockMessages,
   lockOffset,
-  saveMessages,
   settleCredits,
   storeOffset,
   storedEventIds,
 } from '@herald/store';
-import type { NewStoredEvent, Pool, StoredMessage } from '@herald/store';
+import type { NewStoredEvent, Pool } from '@herald/store';
 import type { PendingCallbackEvent } from './pending-callbacks.js';
 import { pendingCallbacksFor } from './pending-callbacks.js';
-import type { Settlement } from './settlements.js';
 import { settlementFor } from './settlements.js';
 
 /** What one batch changed, for logs and metrics. */
@@ -25,10 +22,10 @@ export interface ProjectionOutcome {
 }
 
 /**
- * Applies one partition's batch to the event store and the messages read model, and stores the
- * partition's next offset, all in one Postgres transaction: a crash anywhere leaves either the whole
- * batch applied with its offset, or nothing. Records below the stored offset (Kafka redelivery after
- * a crash) and events already stored (duplicates) are skipped, so a replayed batch changes nothing.
+ * Applies one partition's batch to the event store and every read model, and stores the partition's
+ * next offset, all in one Postgres transaction: a crash anywhere leaves either the whole batch
+ * applied with its offset, or nothing. Records below the stored offset (Kafka redelivery after a
+ * crash) and events already stored (duplicates) are skipped, so a replayed batch changes nothing.
  */
 export function projectBatch(
   pool: Pool,
@@ -37,6 +34,8 @@ export function projectBatch(
   releaseParked: (events: PendingCallbackEvent[]) => Promise<void> = async () => undefined,
 ): Promise<ProjectionOutcome> {
   return inTransaction(pool, async (client) => {
+    // Shared with other projection transactions; a replay's swap waits for it and holds it off.
+    await shareProjectionLock(client);
     const stored = await lockOffset(client, groupId, batch.topic, batch.partition);
     const unseen = batch.records.filter((record) => BigInt(record.offset) >= stored);
     // Lock the messages before checking which events are stored: the same event id arriving on two
@@ -55,25 +54,19 @@ export function projectBatch(
       seen.add(event.eventId);
       return true;
     });
-    const changed = new Map<string, StoredMessage>();
-    const newEvents: NewStoredEvent[] = [];
-    const settlements: Settlement[] = [];
-    let latest = 0;
-    for (const { event, topic, partition, offset, headers } of fresh) {
-      const current = changed.get(event.messageId) ?? messages.get(event.messageId);
-      const next: StoredMessage = {
-        state: evolve(current?.state ?? null, event as MessageEvent),
-        version: (current?.version ?? 0) + 1,
-      };
-      changed.set(event.messageId, next);
-      const settlement = settlementFor(event);
-      if (settlement) settlements.push(settlement);
-      latest = Math.max(latest, event.occurredAt);
+    const projection = foldEvents(
+      messages,
+      fresh.map((record) => record.event),
+    );
+    const versions = new Map<string, number>();
+    const newEvents: NewStoredEvent[] = fresh.map(({ event, topic, partition, offset, headers }) => {
+      const version = (versions.get(event.messageId) ?? messages.get(event.messageId)?.version ?? 0) + 1;
+      versions.set(event.messageId, version);
       const { type, ...data } = event;
-      newEvents.push({
+      return {
         eventId: event.eventId,
         streamId: event.messageId,
-        streamVersion: next.version,
+        streamVersion: version,
         type,
         tenantId: event.tenantId,
         data,
@@ -82,11 +75,13 @@ export function projectBatch(
         kafkaPartition: partition,
         kafkaOffset: offset,
         occurredAt: event.occurredAt,
-      });
-    }
+      };
+    });
     await appendEvents(client, newEvents);
-    await saveMessages(client, [...changed.values()]);
+    await applyProjections(client, projection);
+    const settlements = fresh.flatMap(({ event }) => settlementFor(event) ?? []);
     // The ledger entries carry the events' own time, so a rebuild writes the same rows.
+    const latest = fresh.reduce((max, { event }) => Math.max(max, event.occurredAt), 0);
     if (settlements.length > 0) await settleCredits(client, settlements, latest);
     // Provider callbacks that arrived before these sends were known become events now, produced
     // before this transaction commits (a failed commit re-produces them with the same ids).

@@ -42,6 +42,12 @@ const list = z
 
 const port = z.coerce.number().int().min(0).max(65535);
 
+/** A topic's `retention.ms`: -1 keeps records forever; below a minute is almost surely a unit mistake. */
+const retentionMs = z.coerce
+  .number()
+  .int()
+  .refine((ms) => ms === -1 || ms >= 60000, 'expected -1 (forever) or at least 60000 ms');
+
 /** Settings every Herald process shares: where the infrastructure is and how to name things. */
 export const commonShape = {
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -56,6 +62,10 @@ export const commonShape = {
     .regex(/^[a-zA-Z0-9._-]*$/, 'letters, digits, dot, dash, underscore')
     .default(''),
   HERALD_PARTITIONS: z.coerce.number().int().min(1).max(1000).default(6),
+  /** Retention of the facts: the requested, events and DLQ topics. */
+  HERALD_EVENTS_RETENTION_MS: retentionMs.default(-1),
+  /** Retention of the dispatch and retry topics (MessageRouted). */
+  HERALD_DISPATCH_RETENTION_MS: retentionMs.default(-1),
   HERALD_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   HERALD_INSTANCE_ID: z
     .string()

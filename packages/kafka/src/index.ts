@@ -19,3 +19,5 @@ export type {
   RawRecord,
 } from './consumer.js';
 export { derivedEventId } from './ids.js';
+export { startBoundedReader, partitionKey } from './bounded-reader.js';
+export type { BoundedReader, PartitionKey } from './bounded-reader.js';

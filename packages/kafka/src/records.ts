@@ -32,7 +32,7 @@ export interface PoisonRecord {
  */
 export async function decodeBatch(
   catalog: SchemaCatalog,
-  batch: Batch,
+  batch: Pick<Batch, 'topic' | 'partition' | 'messages'>,
 ): Promise<{ records: DecodedRecord[]; poison: PoisonRecord[] }> {
   const records: DecodedRecord[] = [];
   const poison: PoisonRecord[] = [];

@@ -18,9 +18,6 @@ export interface Service {
   infrastructureChecks: () => Promise<ReadinessCheck[]>;
 }
 
-/** Events topic retention: forever, it is the log of record. Other topics keep the broker default. */
-const FOREVER = -1;
-
 /**
  * Connects a service to Kafka and the registry: creates Herald's topics if missing and registers
  * the schemas of every event type the service writes, so a bad schema fails start-up, not a send.
@@ -35,14 +32,18 @@ export async function bootService(
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: `herald-${name}`, log });
   const topics = topicNames(config.HERALD_TOPIC_PREFIX);
   const partitions = config.HERALD_PARTITIONS;
+  // Facts (accepts, cancel requests, outcomes, undecodable records) and the dispatch flow
+  // (MessageRouted) each have their own retention; both default to forever.
+  const facts = config.HERALD_EVENTS_RETENTION_MS;
+  const dispatch = config.HERALD_DISPATCH_RETENTION_MS;
   await withRetries('creating topics', log, () =>
     ensureTopics(kafka, [
-      { topic: topics.requested, partitions },
-      { topic: topics.dispatchExpress, partitions },
-      { topic: topics.dispatchNormal, partitions },
-      { topic: topics.events, partitions, retentionMs: FOREVER },
-      { topic: topics.dlq, partitions, retentionMs: FOREVER },
-      ...topics.retries.map((topic) => ({ topic, partitions })),
+      { topic: topics.requested, partitions, retentionMs: facts },
+      { topic: topics.events, partitions, retentionMs: facts },
+      { topic: topics.dlq, partitions, retentionMs: facts },
+      { topic: topics.dispatchExpress, partitions, retentionMs: dispatch },
+      { topic: topics.dispatchNormal, partitions, retentionMs: dispatch },
+      ...topics.retries.map((topic) => ({ topic, partitions, retentionMs: dispatch })),
     ]),
   );
   const catalog = new SchemaCatalog(config.SCHEMA_REGISTRY_URL);

@@ -6,7 +6,7 @@ export { readOffsets, lockOffset, storeOffset } from './offsets.js';
 export type { StoredOffset } from './offsets.js';
 export { appendEvents, storedEventIds } from './append-events.js';
 export type { NewStoredEvent } from './append-events.js';
-export { lockMessages, saveMessages, findMessage } from './messages.js';
+export { lockMessages, loadMessages, saveMessages, findMessage } from './messages.js';
 export type { StoredMessage } from './messages.js';
 export {
   generateApiKey,
@@ -54,14 +54,14 @@ export {
   optOutKey,
 } from './opt-outs.js';
 export type { OptOut, OptOutQuery, OptOutSource } from './opt-outs.js';
-export { listMessages, messageTimeline, broadcastSummary } from './message-queries.js';
-export type {
-  BroadcastSummary,
-  MessageFilters,
-  MessagePage,
-  MessagePosition,
-  TimelineEntry,
-} from './message-queries.js';
+export { listMessages } from './message-queries.js';
+export type { MessageFilters, MessagePage, MessagePosition } from './message-queries.js';
+export { appendTimeline, messageTimeline } from './timeline.js';
+export type { TimelineEntry, TimelineRow } from './timeline.js';
+export { applyBroadcastDeltas, broadcastSummary } from './broadcast-counts.js';
+export type { BroadcastCountDelta, BroadcastDelta, BroadcastSummary } from './broadcast-counts.js';
+export { addProviderHealth, providerHealth } from './provider-health.js';
+export type { ProviderHealthRow } from './provider-health.js';
 export {
   scheduleMessages,
   cancelScheduled,
@@ -84,7 +84,7 @@ export type {
 } from './provider-message-ids.js';
 export { recordDeadLetters, listDeadLetters, findDeadLetter, markReplayed } from './dead-letters.js';
 export type { DeadLetter, DeadLetterInput } from './dead-letters.js';
-export { usageByDay } from './usage.js';
-export type { UsageRow } from './usage.js';
+export { applyUsageDeltas, usageByDay } from './usage.js';
+export type { UsageDelta, UsageFigures, UsageRow } from './usage.js';
 export { providerCallbackEvent } from './provider-callback-event.js';
 export type { ProviderCallbackEvent } from './provider-callback-event.js';

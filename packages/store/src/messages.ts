@@ -89,9 +89,19 @@ export async function lockMessages(client: PoolClient, ids: string[]): Promise<M
     `SELECT pg_advisory_xact_lock(hashtextextended(id, 4242)) FROM (SELECT unnest($1::text[]) AS id ORDER BY 1) AS ids`,
     [sorted],
   );
-  const { rows } = await client.query<MessageRow>('SELECT * FROM messages WHERE id = ANY($1::uuid[])', [
-    sorted,
-  ]);
+  return loadMessages(client, sorted);
+}
+
+/**
+ * Current states of the given messages, without locking: for a writer that is alone on its tables
+ * (a replay building fresh tables).
+ */
+export async function loadMessages(
+  client: PoolClient,
+  ids: readonly string[],
+): Promise<Map<string, StoredMessage>> {
+  if (ids.length === 0) return new Map();
+  const { rows } = await client.query<MessageRow>('SELECT * FROM messages WHERE id = ANY($1::uuid[])', [ids]);
   return new Map(rows.map((row) => [row.id, toStored(row)]));
 }
 

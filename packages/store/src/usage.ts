@@ -1,19 +1,50 @@
-import type { Pool } from './pool.js';
+import type { Pool, PoolClient } from './pool.js';
 
-/** One day and channel of a tenant's usage. */
-export interface UsageRow {
-  day: string;
-  channel: string;
+/** Figures of one tenant, UTC day and channel (or the change one batch makes to them). */
+export interface UsageFigures {
   messages: number;
   parts: number;
   delivered: number;
+  failed: number;
   spendMicros: number;
 }
 
-/**
- * A tenant's messages (by the day they were accepted) and spend (credits captured, by the day of
- * capture) per day and channel, UTC days in [fromDay, toDay].
- */
+/** One day and channel of a tenant's usage. */
+export interface UsageRow extends UsageFigures {
+  /** YYYY-MM-DD, UTC. */
+  day: string;
+  channel: string;
+}
+
+/** A change to one row of the usage read model. */
+export interface UsageDelta extends UsageRow {
+  tenantId: string;
+}
+
+/** Adds one batch's changes to the usage read model in one statement. */
+export async function applyUsageDeltas(client: PoolClient, deltas: readonly UsageDelta[]): Promise<void> {
+  if (deltas.length === 0) return;
+  await client.query(
+    `INSERT INTO usage_daily (tenant_id, day, channel, messages, parts, delivered, failed, spend_micros)
+     SELECT * FROM unnest($1::text[], $2::date[], $3::text[], $4::int[], $5::int[], $6::int[], $7::int[], $8::bigint[])
+     ON CONFLICT (tenant_id, day, channel) DO UPDATE SET
+       messages = usage_daily.messages + EXCLUDED.messages, parts = usage_daily.parts + EXCLUDED.parts,
+       delivered = usage_daily.delivered + EXCLUDED.delivered, failed = usage_daily.failed + EXCLUDED.failed,
+       spend_micros = usage_daily.spend_micros + EXCLUDED.spend_micros`,
+    [
+      deltas.map((d) => d.tenantId),
+      deltas.map((d) => d.day),
+      deltas.map((d) => d.channel),
+      deltas.map((d) => d.messages),
+      deltas.map((d) => d.parts),
+      deltas.map((d) => d.delivered),
+      deltas.map((d) => d.failed),
+      deltas.map((d) => d.spendMicros),
+    ],
+  );
+}
+
+/** A tenant's usage per UTC day (of acceptance) and channel, days in [fromDay, toDay]. */
 export async function usageByDay(
   pool: Pool,
   tenantId: string,
@@ -23,36 +54,24 @@ export async function usageByDay(
   const { rows } = await pool.query<{
     day: string;
     channel: string;
-    messages: string;
-    parts: string;
-    delivered: string;
-    spend: string;
+    messages: number;
+    parts: number;
+    delivered: number;
+    failed: number;
+    spend_micros: string;
   }>(
-    `WITH bounds AS (SELECT $2::date::timestamp AT TIME ZONE 'UTC' AS lo, ($3::date + 1)::timestamp AT TIME ZONE 'UTC' AS hi),
-     sent AS (
-       SELECT (created_at AT TIME ZONE 'UTC')::date AS day, channel, count(*) AS messages, sum(parts) AS parts,
-              count(*) FILTER (WHERE status IN ('delivered', 'read')) AS delivered
-         FROM messages, bounds
-        WHERE tenant_id = $1 AND created_at >= bounds.lo AND created_at < bounds.hi AND channel IS NOT NULL
-        GROUP BY 1, 2),
-     spend AS (
-       SELECT (l.occurred_at AT TIME ZONE 'UTC')::date AS day, coalesce(l.channel, m.channel) AS channel, sum(l.amount) AS spend
-         FROM ledger_entries l CROSS JOIN bounds LEFT JOIN messages m ON m.id::text = l.message_id
-        WHERE l.tenant_id = $1 AND l.kind = 'credits_captured' AND l.occurred_at >= bounds.lo AND l.occurred_at < bounds.hi
-        GROUP BY 1, 2)
-     SELECT to_char(coalesce(s.day, p.day), 'YYYY-MM-DD') AS day, coalesce(s.channel, p.channel) AS channel,
-            coalesce(s.messages, 0) AS messages, coalesce(s.parts, 0) AS parts, coalesce(s.delivered, 0) AS delivered,
-            coalesce(p.spend, 0) AS spend
-       FROM sent s FULL JOIN spend p ON p.day = s.day AND p.channel = s.channel
-      ORDER BY 1, 2`,
+    `SELECT to_char(day, 'YYYY-MM-DD') AS day, channel, messages, parts, delivered, failed, spend_micros
+       FROM usage_daily WHERE tenant_id = $1 AND day BETWEEN $2::date AND $3::date
+      ORDER BY day, channel`,
     [tenantId, fromDay, toDay],
   );
   return rows.map((row) => ({
     day: row.day,
     channel: row.channel,
-    messages: Number(row.messages),
-    parts: Number(row.parts),
-    delivered: Number(row.delivered),
-    spendMicros: Number(row.spend),
+    messages: row.messages,
+    parts: row.parts,
+    delivered: row.delivered,
+    failed: row.failed,
+    spendMicros: Number(row.spend_micros),
   }));
 }

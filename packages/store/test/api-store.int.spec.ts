@@ -3,6 +3,8 @@ import anyTest from 'ava';
 import type { TestFn } from 'ava';
 import {
   addOptOut,
+  appendTimeline,
+  applyBroadcastDeltas,
   broadcastSummary,
   claimIdempotencyKey,
   completeIdempotencyKey,
@@ -197,19 +199,52 @@ test('message listing pages over (created_at, id) without gaps or repeats, ties 
   t.is(await count({ status: 'delivered', channel: 'whatsapp' }), 3);
 });
 
-test('broadcast counts group the read model by status, per tenant', async (t) => {
+test('broadcast counts move by deltas, drop rows that reach zero, and stay per tenant', async (t) => {
   const { pool } = t.context;
   const broadcast = randomUUID();
-  const at = new Date(Date.UTC(2025, 0, 2));
-  for (const status of ['queued', 'queued', 'delivered', 'failed'])
-    await insertMessage(pool, { tenant: 'bc', status, channel: 'sms', to: '+14155550100', at, broadcast });
+  const at = Date.UTC(2025, 0, 2);
+  const client = await pool.connect();
+  try {
+    await applyBroadcastDeltas(
+      client,
+      [{ broadcastId: broadcast, tenantId: 'bc', channel: 'sms', messages: 4, firstAcceptedAt: at + 5 }],
+      [{ broadcastId: broadcast, tenantId: 'bc', status: 'queued', messages: 4 }],
+    );
+    // Two delivered, one failed; a later batch accepts one more, earlier in time.
+    await applyBroadcastDeltas(
+      client,
+      [{ broadcastId: broadcast, tenantId: 'bc', channel: 'sms', messages: 1, firstAcceptedAt: at }],
+      [
+        { broadcastId: broadcast, tenantId: 'bc', status: 'queued', messages: -3 },
+        { broadcastId: broadcast, tenantId: 'bc', status: 'delivered', messages: 2 },
+        { broadcastId: broadcast, tenantId: 'bc', status: 'failed', messages: 1 },
+      ],
+    );
+    await applyBroadcastDeltas(
+      client,
+      [],
+      [
+        { broadcastId: broadcast, tenantId: 'bc', status: 'queued', messages: -1 },
+        { broadcastId: broadcast, tenantId: 'bc', status: 'sending', messages: 1 },
+      ],
+    );
+  } finally {
+    client.release();
+  }
   t.deepEqual(await broadcastSummary(pool, 'bc', broadcast), {
     id: broadcast,
     channel: 'sms',
-    total: 4,
-    counts: { queued: 2, delivered: 1, failed: 1 },
-    createdAt: at.getTime(),
+    total: 5,
+    counts: { sending: 1, delivered: 2, failed: 1 },
+    createdAt: at,
   });
+  const { rows } = await pool.query('SELECT status FROM broadcast_status_counts WHERE broadcast_id = $1', [
+    broadcast,
+  ]);
+  t.false(
+    rows.some((row: { status: string }) => row.status === 'queued'),
+    'a count that reached zero is deleted',
+  );
   t.is(await broadcastSummary(pool, 'not-bc', broadcast), null);
   t.is(await broadcastSummary(pool, 'bc', randomUUID()), null);
 });
@@ -217,16 +252,24 @@ test('broadcast counts group the read model by status, per tenant', async (t) =>
 test('a timeline is in occurrence order whatever order the events were stored in', async (t) => {
   const { pool } = t.context;
   const stream = randomUUID();
-  const store = (version: number, type: string, at: number) =>
-    pool.query(
-      `INSERT INTO events (event_id, stream_id, stream_version, type, tenant_id, data, kafka_topic, kafka_partition, kafka_offset, occurred_at)
-       VALUES ($1, $2, $3, $4, 'tl', '{}', 't', 0, $6, $5)`,
-      [randomUUID(), stream, version, type, new Date(at), String(version)],
-    );
-  await store(1, 'MessageAccepted', 1000);
-  await store(2, 'MessageDelivered', 4000);
-  await store(3, 'MessageSent', 3000);
-  await store(4, 'MessageRouted', 2000);
+  const row = (type: string, at: number) => ({
+    messageId: stream,
+    eventId: randomUUID(),
+    tenantId: 'tl',
+    type,
+    status: null,
+    occurredAt: at,
+    data: { occurredAt: at },
+  });
+  const client = await pool.connect();
+  try {
+    await appendTimeline(client, [row('MessageAccepted', 1000), row('MessageDelivered', 4000)]);
+    const sent = row('MessageSent', 3000);
+    await appendTimeline(client, [sent, row('MessageRouted', 2000)]);
+    await appendTimeline(client, [sent]); // appended twice: kept once
+  } finally {
+    client.release();
+  }
   const timeline = await messageTimeline(pool, 'tl', stream);
   t.deepEqual(
     timeline.map((entry) => entry.type),

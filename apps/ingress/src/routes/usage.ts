@@ -23,7 +23,10 @@ export const usageQuery = z.strictObject({
 
 const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
-/** `GET /v1/usage`: the tenant's messages, parts, deliveries and spend per day and channel. */
+/**
+ * `GET /v1/usage`: the tenant's messages, parts, deliveries, failures and spend per day (of
+ * acceptance) and channel, from the usage read model.
+ */
 export function usageRoutes(deps: UsageDeps) {
   const app = new Hono<{ Variables: AuthVariables }>();
   app.get('/', async (c) => {
@@ -57,6 +60,7 @@ export function usageRoutes(deps: UsageDeps) {
         messages: row.messages,
         parts: row.parts,
         delivered: row.delivered,
+        failed: row.failed,
         spend: { credits: formatCredits(row.spendMicros), micros: row.spendMicros },
       })),
     });
