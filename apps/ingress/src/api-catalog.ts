@@ -12,6 +12,7 @@ import {
   timelineSchema,
 } from './response-schemas.js';
 import { addCreditsBody, createTenantBody, issueKeyBody, patchTenantBody } from './routes/admin.js';
+import { providerHealthQuery } from './routes/admin-provider-health.js';
 import { usageQuery } from './routes/usage.js';
 import {
   batchBody,
@@ -499,6 +500,25 @@ const adminOperations: ApiOperation[] = [
     params: z.strictObject({ id: z.string().describe('Dead letter id.') }),
     responses: { 202: text('The dead letter, with replayed_at.'), 409: problem('`dlq_not_replayable`.') },
   }),
+  admin({
+    method: 'get',
+    path: '/providers/health',
+    operationId: 'getProviderHealth',
+    summary: 'Each provider’s sends, failures, delivery reports and send latency per minute',
+    description:
+      'From the provider-health read model, by the minute of the event: the minutes starting in ' +
+      '[`from`, `to`), the last 60 minutes by default, at most 24 hours. `attempts` is sent + failed; ' +
+      '`failure_rate` is failed / attempts (null without attempts); `latency_ms` covers sends only ' +
+      '(null without sends). `totals` sums each provider over the range.',
+    query: providerHealthQuery,
+    responses: {
+      200: text(
+        '`{from, to, data: [{provider_id, minute, sent, failed, delivered, undelivered, attempts, ' +
+          'failure_rate, latency_ms: {avg, max}}], totals: [{provider_id, …same figures}]}`.',
+      ),
+      400: problem('`validation_failed`: a bad time, `from` not before `to`, or more than 24 hours.'),
+    },
+  }),
 ];
 
 const meOperations: ApiOperation[] = [
@@ -520,7 +540,9 @@ const meOperations: ApiOperation[] = [
     auth: 'tenant',
     query: usageQuery,
     responses: {
-      200: text('`{from, to, data: [{day, channel, messages, parts, delivered, failed, spend}]}`: `day` is the UTC day the messages were accepted; `failed` counts undelivered and failed ones; `spend` is the price of the messages a provider took.'),
+      200: text(
+        '`{from, to, data: [{day, channel, messages, parts, delivered, failed, spend}]}`: `day` is the UTC day the messages were accepted; `failed` counts undelivered and failed ones; `spend` is the price of the messages a provider took.',
+      ),
       400: problem('`validation_failed`.'),
       ...TENANT_ERRORS,
     },

@@ -18,6 +18,7 @@ import { inboundKeywordHandler } from './inbound-keywords.js';
 import { Problem, renderProblem, toProblem } from './problems.js';
 import { adminRoutes } from './routes/admin.js';
 import { adminDlqRoutes } from './routes/admin-dlq.js';
+import { adminProviderHealthRoutes } from './routes/admin-provider-health.js';
 import { batchRoutes } from './routes/batch.js';
 import { broadcastsRoutes } from './routes/broadcasts.js';
 import { docsRoutes } from './routes/docs.js';
@@ -116,6 +117,10 @@ export function createIngressApp(deps: IngressDeps): Hono {
   app.route(
     '/v1/admin/dlq',
     adminDlqRoutes({ pool: deps.pool, producer: deps.producer, adminToken: auth.adminToken, clock }),
+  );
+  app.route(
+    '/v1/admin/providers/health',
+    adminProviderHealthRoutes({ pool: deps.pool, adminToken: auth.adminToken, clock }),
   );
   app.route('/v1/admin', adminRoutes({ pool: deps.pool, adminToken: auth.adminToken, clock }));
   // The admin API has its own token and no tenant: tenant auth and rate limits guard the rest of /v1.

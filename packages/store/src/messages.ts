@@ -83,13 +83,19 @@ export function toStored(row: MessageRow): StoredMessage {
  * in id order, so two batches never deadlock) and returns their current states.
  */
 export async function lockMessages(client: PoolClient, ids: string[]): Promise<Map<string, StoredMessage>> {
+  const sorted = await lockMessageIds(client, ids);
+  return loadMessages(client, sorted);
+}
+
+/** Takes the writer locks of `lockMessages` without reading the messages; returns the ids sorted. */
+export async function lockMessageIds(client: PoolClient, ids: readonly string[]): Promise<string[]> {
   const sorted = [...new Set(ids)].sort();
-  if (sorted.length === 0) return new Map();
+  if (sorted.length === 0) return sorted;
   await client.query(
     `SELECT pg_advisory_xact_lock(hashtextextended(id, 4242)) FROM (SELECT unnest($1::text[]) AS id ORDER BY 1) AS ids`,
     [sorted],
   );
-  return loadMessages(client, sorted);
+  return sorted;
 }
 
 /**

@@ -42,8 +42,13 @@ export async function addProviderHealth(
   );
 }
 
-/** Every provider's figures per minute in [from, to), oldest first. */
-export async function providerHealth(pool: Pool, from: number, to: number): Promise<ProviderHealthRow[]> {
+/** Each provider's (or only `providerId`'s) figures per minute starting in [from, to), oldest first. */
+export async function providerHealth(
+  pool: Pool,
+  from: number,
+  to: number,
+  providerId?: string,
+): Promise<ProviderHealthRow[]> {
   const { rows } = await pool.query<{
     provider_id: string;
     minute: Date;
@@ -54,8 +59,10 @@ export async function providerHealth(pool: Pool, from: number, to: number): Prom
     latency_ms_sum: string;
     latency_ms_max: number;
   }>(
-    `SELECT * FROM provider_health_minutely WHERE minute >= $1 AND minute < $2 ORDER BY minute, provider_id`,
-    [new Date(from), new Date(to)],
+    `SELECT * FROM provider_health_minutely
+      WHERE minute >= $1 AND minute < $2 AND ($3::text IS NULL OR provider_id = $3)
+      ORDER BY minute, provider_id`,
+    [new Date(from), new Date(to), providerId ?? null],
   );
   return rows.map((row) => ({
     providerId: row.provider_id,

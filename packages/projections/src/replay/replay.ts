@@ -1,8 +1,8 @@
 import type { HeraldEvent } from '@herald/contracts';
 import { partitionKey, startBoundedReader } from '@herald/kafka';
 import type { PartitionBatch, PartitionKey, SchemaCatalog } from '@herald/kafka';
-import { inTransaction, loadMessages } from '@herald/store';
-import type { Pool, PoolClient } from '@herald/store';
+import { inTransaction, loadMessages, lockMessageIds } from '@herald/store';
+import type { Pool, PoolClient, StoredMessage } from '@herald/store';
 import type { Logger } from '@herald/telemetry';
 import type { Kafka } from 'kafkajs';
 import { foldEvents } from '../fold.js';
@@ -139,6 +139,13 @@ async function applyToShadow(
   progress: { position?: bigint; offsets?: { topic: string; partition: number; next: bigint } },
 ): Promise<number> {
   await useShadow(client, projection);
+  // A Kafka replay applies partitions concurrently, and one message's events sit on several topics:
+  // its writers are serialised as in the live projector (and before the dedupe insert below, which
+  // may wait for a concurrent transaction with the same event, of the same message). The store is
+  // read by one writer.
+  const ids = events.map((event) => event.messageId);
+  if (progress.offsets) await lockMessageIds(client, ids);
+  const current = projection.needsStates ? await loadMessages(client, ids) : new Map<string, StoredMessage>();
   let fresh = events;
   if (progress.offsets) {
     // Kafka carries some events twice (producer retries, duplicate callbacks); the live projector
@@ -157,12 +164,6 @@ async function applyToShadow(
     );
   }
   const targets = written(projection);
-  const current = projection.needsStates
-    ? await loadMessages(
-        client,
-        fresh.map((event) => event.messageId),
-      )
-    : new Map();
   await applyProjections(client, foldEvents(current, fresh), targets);
   await client.query(
     `UPDATE replay_state SET applied = applied + $1${progress.position === undefined ? '' : ', position = $2'}`,
