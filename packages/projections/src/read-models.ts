@@ -1,6 +1,7 @@
 import {
   addProviderHealth,
   appendTimeline,
+  copyEventsToTimeline,
   applyBroadcastDeltas,
   applyUsageDeltas,
   saveMessages,
@@ -18,6 +19,11 @@ export interface Projection {
   /** True when it reads messages' states before and after a batch (not only the events). */
   needsStates: boolean;
   apply: (client: PoolClient, batch: ProjectionBatch) => Promise<void>;
+  /**
+   * Builds the read model from the stored events in positions (after, upTo] inside Postgres, for a
+   * replay from the store; must write exactly what `apply` writes for those events.
+   */
+  copyFromStore?: (client: PoolClient, after: bigint, upTo: bigint) => Promise<number>;
 }
 
 export const PROJECTION_NAMES = ['messages', 'timeline', 'broadcasts', 'usage', 'provider_health'] as const;
@@ -42,6 +48,7 @@ export const PROJECTIONS: readonly Projection[] = [
     tables: ['message_timeline'],
     summary: "every message's events in order (GET /v1/messages/:id/timeline)",
     apply: (client, batch) => appendTimeline(client, batch.events.map(timelineRow)),
+    copyFromStore: copyEventsToTimeline,
   },
   {
     name: 'broadcasts',

@@ -56,7 +56,7 @@ export {
 export type { OptOut, OptOutQuery, OptOutSource } from './opt-outs.js';
 export { listMessages } from './message-queries.js';
 export type { MessageFilters, MessagePage, MessagePosition } from './message-queries.js';
-export { appendTimeline, messageTimeline } from './timeline.js';
+export { appendTimeline, copyEventsToTimeline, messageTimeline } from './timeline.js';
 export type { TimelineEntry, TimelineRow } from './timeline.js';
 export { applyBroadcastDeltas, broadcastSummary } from './broadcast-counts.js';
 export type { BroadcastCountDelta, BroadcastDelta, BroadcastSummary } from './broadcast-counts.js';

@@ -40,7 +40,6 @@ export interface MessageRow {
 }
 
 const time = (value: Date | null) => (value === null ? null : value.getTime());
-const date = (ms: number | null) => (ms === null ? null : new Date(ms));
 
 /** Maps a messages row to the state it stores. */
 export function toStored(row: MessageRow): StoredMessage {
@@ -111,20 +110,58 @@ export async function loadMessages(
   return new Map(rows.map((row) => [row.id, toStored(row)]));
 }
 
-/** Upserts message states in one set-based statement. */
+const at = (column: string) => `timestamptz 'epoch' + r.${column} * interval '1 millisecond'`;
+
+/**
+ * Upserts message states in one set-based statement. The batch travels as one JSON document that
+ * Postgres expands in C (jsonb_to_recordset): cheaper on both sides than 27 arrays of escaped text.
+ */
 export async function saveMessages(client: PoolClient, messages: StoredMessage[]): Promise<void> {
   if (messages.length === 0) return;
-  const column = <T>(pick: (state: MessageState) => T) => messages.map(({ state }) => pick(state));
+  const rows = messages.map(({ state: s, version }) => ({
+    id: s.id,
+    tenant_id: s.tenantId,
+    channel: s.channel,
+    recipient: s.to,
+    sender: s.from,
+    body: s.text,
+    priority: s.priority,
+    client_reference: s.clientReference,
+    callback_url: s.callbackUrl,
+    metadata: s.metadata,
+    status: s.status,
+    provider_id: s.providerId,
+    provider_message_id: s.providerMessageId,
+    error_code: s.errorCode,
+    error_message: s.errorMessage,
+    attempts: s.attempts,
+    status_times: s.statusTimes,
+    version,
+    created_at: s.createdAt,
+    updated_at: s.updatedAt,
+    send_at: s.sendAt,
+    expires_at: s.expiresAt,
+    parts: s.parts,
+    encoding: s.encoding,
+    cost_micros: s.costMicros,
+    broadcast_id: s.broadcastId,
+    cancel_requested_at: s.cancelRequestedAt,
+  }));
   await client.query(
     `INSERT INTO messages (id, tenant_id, channel, recipient, sender, body, priority, client_reference, callback_url,
                            metadata, status, provider_id, provider_message_id, error_code, error_message, attempts,
                            status_times, version, created_at, updated_at, send_at, expires_at, parts, encoding,
                            cost_micros, broadcast_id, cancel_requested_at)
-     SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
-                          $9::text[], $10::jsonb[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[],
-                          $16::int[], $17::jsonb[], $18::int[], $19::timestamptz[], $20::timestamptz[],
-                          $21::timestamptz[], $22::timestamptz[], $23::int[], $24::text[], $25::bigint[], $26::uuid[],
-                          $27::timestamptz[])
+     SELECT r.id, r.tenant_id, r.channel, r.recipient, r.sender, r.body, r.priority, r.client_reference, r.callback_url,
+            r.metadata, r.status, r.provider_id, r.provider_message_id, r.error_code, r.error_message, r.attempts,
+            r.status_times, r.version, ${at('created_at')}, ${at('updated_at')}, ${at('send_at')}, ${at('expires_at')},
+            r.parts, r.encoding, r.cost_micros, r.broadcast_id, ${at('cancel_requested_at')}
+       FROM jsonb_to_recordset($1::jsonb) AS r(
+              id uuid, tenant_id text, channel text, recipient text, sender text, body text, priority text,
+              client_reference text, callback_url text, metadata jsonb, status text, provider_id text,
+              provider_message_id text, error_code text, error_message text, attempts integer, status_times jsonb,
+              version integer, created_at bigint, updated_at bigint, send_at bigint, expires_at bigint, parts integer,
+              encoding text, cost_micros bigint, broadcast_id uuid, cancel_requested_at bigint)
      ON CONFLICT (id) DO UPDATE SET
        tenant_id = EXCLUDED.tenant_id, channel = EXCLUDED.channel, recipient = EXCLUDED.recipient,
        sender = EXCLUDED.sender, body = EXCLUDED.body, priority = EXCLUDED.priority,
@@ -136,35 +173,7 @@ export async function saveMessages(client: PoolClient, messages: StoredMessage[]
        send_at = EXCLUDED.send_at, expires_at = EXCLUDED.expires_at, parts = EXCLUDED.parts,
        encoding = EXCLUDED.encoding, cost_micros = EXCLUDED.cost_micros, broadcast_id = EXCLUDED.broadcast_id,
        cancel_requested_at = EXCLUDED.cancel_requested_at`,
-    [
-      column((s) => s.id),
-      column((s) => s.tenantId),
-      column((s) => s.channel),
-      column((s) => s.to),
-      column((s) => s.from),
-      column((s) => s.text),
-      column((s) => s.priority),
-      column((s) => s.clientReference),
-      column((s) => s.callbackUrl),
-      column((s) => (s.metadata ? JSON.stringify(s.metadata) : null)),
-      column((s) => s.status),
-      column((s) => s.providerId),
-      column((s) => s.providerMessageId),
-      column((s) => s.errorCode),
-      column((s) => s.errorMessage),
-      column((s) => s.attempts),
-      column((s) => JSON.stringify(s.statusTimes)),
-      messages.map((m) => m.version),
-      column((s) => date(s.createdAt)),
-      column((s) => new Date(s.updatedAt)),
-      column((s) => date(s.sendAt)),
-      column((s) => date(s.expiresAt)),
-      column((s) => s.parts),
-      column((s) => s.encoding),
-      column((s) => s.costMicros),
-      column((s) => s.broadcastId),
-      column((s) => date(s.cancelRequestedAt)),
-    ],
+    [JSON.stringify(rows)],
   );
 }
 

@@ -1,6 +1,6 @@
 /** Where a replay stands. */
 export interface ReplayProgress {
-  phase: 'replaying' | 'catching up' | 'swapping' | 'done';
+  phase: 'replaying' | 'indexing' | 'swapping' | 'done';
   /** Events (store) or records (Kafka) handled since this run started. */
   done: number;
   /** How many there are to handle in this run, as far as known now. */

@@ -10,7 +10,15 @@ import { holdProjectionLock } from '../lock.js';
 import { applyProjections, projectionNamed } from '../read-models.js';
 import type { Projection } from '../read-models.js';
 import type { ReplayProgress } from './progress.js';
-import { createShadow, dropShadow, readShadowState, shadowSchema, swapShadow, useShadow } from './shadow.js';
+import {
+  createShadow,
+  dropShadow,
+  indexShadow,
+  readShadowState,
+  shadowSchema,
+  swapShadow,
+  useShadow,
+} from './shadow.js';
 import type { ReplaySource, ShadowState } from './shadow.js';
 
 /** Why a replay cannot start; the message says what to do. */
@@ -137,6 +145,7 @@ async function applyToShadow(
   projection: Projection,
   events: readonly HeraldEvent[],
   progress: { position?: bigint; offsets?: { topic: string; partition: number; next: bigint } },
+  cache?: Map<string, StoredMessage>,
 ): Promise<number> {
   await useShadow(client, projection);
   // A Kafka replay applies partitions concurrently, and one message's events sit on several topics:
@@ -145,7 +154,9 @@ async function applyToShadow(
   // read by one writer.
   const ids = events.map((event) => event.messageId);
   if (progress.offsets) await lockMessageIds(client, ids);
-  const current = projection.needsStates ? await loadMessages(client, ids) : new Map<string, StoredMessage>();
+  const current = projection.needsStates
+    ? await statesOf(client, ids, cache)
+    : new Map<string, StoredMessage>();
   let fresh = events;
   if (progress.offsets) {
     // Kafka carries some events twice (producer retries, duplicate callbacks); the live projector
@@ -163,13 +174,39 @@ async function applyToShadow(
       [topic, partition, next.toString()],
     );
   }
-  const targets = written(projection);
-  await applyProjections(client, foldEvents(current, fresh), targets);
+  const batch = foldEvents(current, fresh);
+  await applyProjections(client, batch, written(projection));
+  if (cache && projection.needsStates) {
+    if (cache.size > STATE_CACHE_LIMIT) cache.clear();
+    for (const change of batch.changes) cache.set(change.after.state.id, change.after);
+  }
   await client.query(
     `UPDATE replay_state SET applied = applied + $1${progress.position === undefined ? '' : ', position = $2'}`,
     progress.position === undefined ? [fresh.length] : [fresh.length, progress.position.toString()],
   );
   return fresh.length;
+}
+
+// Message states a replay from the store keeps in memory (it is the only writer of its tables, and
+// a failed transaction fails the whole run), so it rarely reads them back; about 1 KB each.
+const STATE_CACHE_LIMIT = 500_000;
+
+/** States of the given messages: from the cache where known, the rest read from the shadow table. */
+async function statesOf(
+  client: PoolClient,
+  ids: readonly string[],
+  cache: Map<string, StoredMessage> | undefined,
+): Promise<Map<string, StoredMessage>> {
+  if (!cache) return loadMessages(client, ids);
+  const known = new Map<string, StoredMessage>();
+  const missing: string[] = [];
+  for (const id of new Set(ids)) {
+    const state = cache.get(id);
+    if (state) known.set(id, state);
+    else missing.push(id);
+  }
+  for (const [id, state] of await loadMessages(client, missing)) known.set(id, state);
+  return known;
 }
 
 /** Reports progress every 250 ms until stopped. */
@@ -211,12 +248,11 @@ interface StoredEventRow {
   data: Record<string, unknown>;
 }
 
-const readPage = (db: Pool | PoolClient, after: bigint, upTo: bigint | null, limit: number) =>
+const readPage = (db: Pool | PoolClient, after: bigint, upTo: bigint, limit: number) =>
   db
     .query<StoredEventRow>(
-      `SELECT position, type, data FROM public.events
-        WHERE position > $1 AND ($2::bigint IS NULL OR position <= $2) ORDER BY position LIMIT $3`,
-      [after.toString(), upTo?.toString() ?? null, limit],
+      `SELECT position, type, data FROM public.events WHERE position > $1 AND position <= $2 ORDER BY position LIMIT $3`,
+      [after.toString(), upTo.toString(), limit],
     )
     .then(({ rows }) => rows);
 
@@ -238,9 +274,39 @@ async function committedHorizon(pool: Pool): Promise<bigint> {
   });
 }
 
+/** Applies the stored events in positions (after, upTo] inside the caller's transaction. */
+async function applyStoreRange(
+  client: PoolClient,
+  projection: Projection,
+  after: bigint,
+  upTo: bigint,
+  pageSize: number,
+  cache: Map<string, StoredMessage>,
+): Promise<number> {
+  if (projection.copyFromStore) {
+    // A read model Postgres can build from the events table alone never leaves the database.
+    await useShadow(client, projection);
+    const copied = await projection.copyFromStore(client, after, upTo);
+    await client.query('UPDATE replay_state SET applied = applied + $1, position = $2', [
+      copied,
+      upTo.toString(),
+    ]);
+    return copied;
+  }
+  let applied = 0;
+  for (let cursor = after; ;) {
+    const rows = await readPage(client, cursor, upTo, pageSize);
+    const last = rows[rows.length - 1];
+    if (!last) return applied;
+    cursor = BigInt(last.position);
+    applied += await applyToShadow(client, projection, toEvents(rows), { position: cursor }, cache);
+  }
+}
+
 async function replayFromStore(options: ReplayOptions, state: ShadowState): Promise<ReplayResult> {
   const { pool, projection } = options;
-  const pageSize = options.pageSize ?? 5000;
+  const pageSize = options.pageSize ?? 25_000;
+  const cache = new Map<string, StoredMessage>();
   const toPosition = options.toPosition ?? null;
   const first = state.position;
   let cursor = state.position;
@@ -252,28 +318,39 @@ async function replayFromStore(options: ReplayOptions, state: ShadowState): Prom
     done: Number(cursor - first),
     total: Number((horizon > cursor ? horizon : cursor) - first),
   }));
+  const step = BigInt(pageSize);
   try {
     for (;;) {
       const roundStart = cursor;
-      // Read the next page while the current one is written.
-      let page = readPage(pool, cursor, horizon, pageSize);
-      for (;;) {
-        const rows = await page;
-        const last = rows[rows.length - 1];
-        if (!last) break;
-        const position = BigInt(last.position);
-        page = position < horizon ? readPage(pool, position, horizon, pageSize) : Promise.resolve([]);
-        applied += await inTransaction(pool, (client) =>
-          applyToShadow(client, projection, toEvents(rows), { position }),
-        );
-        cursor = position;
-        if (options.signal?.aborted) {
-          await page.catch(() => undefined);
-          return result(options, 'interrupted', applied, progress.started);
+      if (projection.copyFromStore) {
+        while (cursor < horizon) {
+          const upTo = cursor + step < horizon ? cursor + step : horizon;
+          const from = cursor;
+          applied += await inTransaction(pool, (client) =>
+            applyStoreRange(client, projection, from, upTo, pageSize, cache),
+          );
+          cursor = upTo;
+          if (options.signal?.aborted) return result(options, 'interrupted', applied, progress.started);
         }
+      } else {
+        // Below the horizon every event is committed: the next page is read while this one is written.
+        let page = readPage(pool, cursor, horizon, pageSize);
+        for (let rows = await page; rows.length > 0; rows = await page) {
+          const position = BigInt(rows[rows.length - 1]?.position ?? cursor);
+          page = position < horizon ? readPage(pool, position, horizon, pageSize) : Promise.resolve([]);
+          applied += await inTransaction(pool, (client) =>
+            applyToShadow(client, projection, toEvents(rows), { position }, cache),
+          );
+          cursor = position;
+          if (options.signal?.aborted) {
+            await page.catch(() => undefined);
+            return result(options, 'interrupted', applied, progress.started);
+          }
+        }
+        cursor = horizon > cursor ? horizon : cursor;
       }
-      cursor = horizon > cursor ? horizon : cursor;
       if (toPosition !== null) {
+        await indexShadow(pool, projection);
         await pool.query(`UPDATE ${shadowSchema(projection)}.replay_state SET position = $1`, [
           cursor.toString(),
         ]);
@@ -282,18 +359,19 @@ async function replayFromStore(options: ReplayOptions, state: ShadowState): Prom
       if (cursor - roundStart <= CATCH_UP_THRESHOLD) break;
       horizon = await committedHorizon(pool);
     }
+    phase = 'indexing';
+    await indexShadow(pool, projection);
     phase = 'swapping';
     applied += await inTransaction(pool, async (client) => {
+      // No projection transaction is in flight now: every event is committed, none is coming.
       await holdProjectionLock(client);
-      let caughtUp = 0;
-      for (;;) {
-        const rows = await readPage(client, cursor, null, pageSize);
-        const last = rows[rows.length - 1];
-        if (!last) break;
-        cursor = BigInt(last.position);
-        caughtUp += await applyToShadow(client, projection, toEvents(rows), { position: cursor });
-      }
-      horizon = cursor;
+      const { rows } = await client.query<{ max: string | null }>(
+        'SELECT max(position) AS max FROM public.events',
+      );
+      horizon = BigInt(rows[0]?.max ?? '0');
+      const caughtUp =
+        horizon > cursor ? await applyStoreRange(client, projection, cursor, horizon, pageSize, cache) : 0;
+      cursor = horizon > cursor ? horizon : cursor;
       await swapShadow(client, projection);
       return caughtUp;
     });
@@ -367,7 +445,7 @@ async function replayFromKafka(options: ReplayOptions, source: KafkaReplaySource
         concurrency: 2,
         handle: async (batch: PartitionBatch) => {
           // Undecodable records are skipped, as the live projector skips them.
-          applied += await inTransaction(pool, (client) =>
+          const count = await inTransaction(pool, (client) =>
             applyToShadow(
               client,
               projection,
@@ -381,6 +459,7 @@ async function replayFromKafka(options: ReplayOptions, source: KafkaReplaySource
               },
             ),
           );
+          applied += count;
         },
       });
       const running = reader;
@@ -398,6 +477,8 @@ async function replayFromKafka(options: ReplayOptions, source: KafkaReplaySource
         if (gap(running.positions(), next) <= BigInt(CATCH_UP_THRESHOLD)) break;
         targets = next;
       }
+      phase = 'indexing';
+      await indexShadow(pool, projection);
       phase = 'swapping';
       await inTransaction(pool, async (client) => {
         await holdProjectionLock(client);
