@@ -57,14 +57,16 @@ if (only.includes('projection')) {
   const measurements = await benchProjection({ services, events, log });
   report.sections.push({ title: 'Projector and replay (issue 5)', measurements });
   const fromStore = measurements.filter((m) => /^replay .* --from store$/.test(m.name));
-  const slowest = fromStore.reduce(
-    (min, m) => (m.value < min.value ? m : min),
-    fromStore[0] ?? measurements[0]!,
-  );
+  const slowest = [...fromStore].sort((a, b) => a.value - b.value)[0];
   const replayTarget: TargetCheck = {
     target: 'replay ≥ 50,000 events/s (every read model, from the store)',
-    reached: fromStore.every((m) => m.value >= 50_000),
-    measured: `slowest: ${slowest.name} ${slowest.value.toLocaleString('en-US')} events/s`,
+    reached: fromStore.length > 0 && fromStore.every((m) => m.value >= 50_000),
+    measured: slowest
+      ? `slowest: ${slowest.name} ${slowest.value.toLocaleString('en-US')} events/s`
+      : 'not measured',
+    bottleneck: slowest?.note
+      ? `CPU: ${slowest.note} (parsing the stored events, folding them, serialising the upsert); Postgres spends the rest on the upserts, and both share the 2 cores. The timeline, copied inside Postgres, reaches the goal.`
+      : undefined,
   };
   report.targets.push(replayTarget);
 }

@@ -112,6 +112,7 @@ async function replayOnce(
 ): Promise<Measurement> {
   const projection = PROJECTIONS.find((p) => p.name === name);
   if (!projection) throw new Error(`no projection ${name}`);
+  const cpu = process.cpuUsage();
   const result = await replay({
     pool,
     projection,
@@ -125,8 +126,14 @@ async function replayOnce(
       replayGroupId: `${topics.prefix}herald-replay-${name}`,
     },
   });
+  const used = process.cpuUsage(cpu);
   if (result.outcome !== 'swapped') throw new Error(`replay of ${name} ended ${result.outcome}`);
-  return rate(`replay ${name} --from ${source}`, result.applied, result.elapsedMs, 'events/s');
+  const nodeMicros = (used.user + used.system) / Math.max(1, result.applied);
+  const wallMicros = (result.elapsedMs * 1000) / Math.max(1, result.applied);
+  return {
+    ...rate(`replay ${name} --from ${source}`, result.applied, result.elapsedMs, 'events/s'),
+    note: `Node CPU ${nodeMicros.toFixed(1)} µs/event of ${wallMicros.toFixed(1)} µs/event`,
+  };
 }
 
 /** Baseline: reading every event in position order, 5,000 a page, as a replay from the store does. */

@@ -10,6 +10,8 @@ export interface Measurement {
   unit: string;
   count?: number;
   seconds?: number;
+  /** Where the time went, when measured. */
+  note?: string;
 }
 
 /** A target of the issues and whether this run reached it. */
@@ -66,12 +68,12 @@ export function markdown(report: BenchReport): string {
     lines.push(
       `### ${section.title}`,
       '',
-      '| measurement | value | unit | count | seconds |',
-      '|---|---:|---|---:|---:|',
+      '| measurement | value | unit | count | seconds | note |',
+      '|---|---:|---|---:|---:|---|',
     );
     for (const m of section.measurements)
       lines.push(
-        `| ${m.name} | ${number(m.value)} | ${m.unit} | ${m.count === undefined ? '' : number(m.count)} | ${m.seconds ?? ''} |`,
+        `| ${m.name} | ${number(m.value)} | ${m.unit} | ${m.count === undefined ? '' : number(m.count)} | ${m.seconds ?? ''} | ${m.note ?? ''} |`,
       );
     lines.push('');
   }

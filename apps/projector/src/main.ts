@@ -6,11 +6,13 @@ import {
   startStoredOffsetConsumer,
 } from '@herald/kafka';
 import { bootService, runService } from '@herald/service';
+import type { Service } from '@herald/service';
 import { createPool, migrate, readOffsets } from '@herald/store';
 import { Counter, Histogram, startOpsServer } from '@herald/telemetry';
 import { loadProjectorConfig } from './config.js';
 import { projectDeadLetters } from './dead-letters.js';
 import { projectBatch } from './project-batch.js';
+import type { MessageLocking } from './project-batch.js';
 
 runService('projector', 15000, async () => {
   const config = loadProjectorConfig();
@@ -49,16 +51,24 @@ runService('projector', 15000, async () => {
   await parkedProducer.connect();
   const parked = new BatchingProducer(parkedProducer, { maxBatchRecords: 1000, lingerMs: 1 });
 
+  const consumed = [
+    topics.requested,
+    topics.dispatchExpress,
+    topics.dispatchNormal,
+    ...topics.retries,
+    topics.events,
+  ];
+  const locking = await lockingFor(service.kafka, consumed);
+  if (locking === 'messages')
+    log.warn(
+      { topics: consumed },
+      'message topics differ in partition count: locking per message, not per lane',
+    );
+
   const consumer = await startStoredOffsetConsumer({
     kafka: service.kafka,
     groupId,
-    topics: [
-      topics.requested,
-      topics.dispatchExpress,
-      topics.dispatchNormal,
-      ...topics.retries,
-      topics.events,
-    ],
+    topics: consumed,
     catalog: service.catalog,
     log,
     concurrency: config.HERALD_PROJECTOR_CONCURRENCY,
@@ -75,15 +85,20 @@ runService('projector', 15000, async () => {
         );
       }
       const end = batchSeconds.startTimer();
-      const outcome = await projectBatch(pool, groupId, batch, (events) =>
-        parked.send(
-          events.map((event) => ({
-            topic: topics.events,
-            key: event.to,
-            value: encodeEvent(service.catalog, topics.events, event),
-            headers: eventHeaders(event),
-          })),
-        ),
+      const outcome = await projectBatch(
+        pool,
+        groupId,
+        batch,
+        (events) =>
+          parked.send(
+            events.map((event) => ({
+              topic: topics.events,
+              key: event.to,
+              value: encodeEvent(service.catalog, topics.events, event),
+              headers: eventHeaders(event),
+            })),
+          ),
+        locking,
       );
       end();
       projected.inc({ topic: batch.topic, outcome: 'applied' }, outcome.applied);
@@ -133,3 +148,18 @@ runService('projector', 15000, async () => {
     await pool.end();
   };
 });
+
+/**
+ * Lanes when every consumed topic has the same partition count (then a message's events share a
+ * partition number on every topic, as all are keyed by the recipient with the same partitioner).
+ */
+async function lockingFor(kafka: Service['kafka'], consumed: string[]): Promise<MessageLocking> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const { topics } = await admin.fetchTopicMetadata({ topics: consumed });
+    return new Set(topics.map((topic) => topic.partitions.length)).size === 1 ? 'lanes' : 'messages';
+  } finally {
+    await admin.disconnect();
+  }
+}

@@ -4,7 +4,9 @@ import { applyProjections, foldEvents, shareProjectionLock } from '@herald/proje
 import {
   appendEvents,
   inTransaction,
+  loadMessages,
   lockMessages,
+  lockPartitionLane,
   lockOffset,
   settleCredits,
   storeOffset,
@@ -22,6 +24,12 @@ export interface ProjectionOutcome {
 }
 
 /**
+ * How concurrent batches that touch the same message are serialised: by partition lane (one lock per
+ * batch; needs every message topic to have the same partition count), or by message.
+ */
+export type MessageLocking = 'lanes' | 'messages';
+
+/**
  * Applies one partition's batch to the event store and every read model, and stores the partition's
  * next offset, all in one Postgres transaction: a crash anywhere leaves either the whole batch
  * applied with its offset, or nothing. Records below the stored offset (Kafka redelivery after a
@@ -32,18 +40,23 @@ export function projectBatch(
   groupId: string,
   batch: PartitionBatch,
   releaseParked: (events: PendingCallbackEvent[]) => Promise<void> = async () => undefined,
+  locking: MessageLocking = 'lanes',
 ): Promise<ProjectionOutcome> {
   return inTransaction(pool, async (client) => {
     // Shared with other projection transactions; a replay's swap waits for it and holds it off.
     await shareProjectionLock(client);
     const stored = await lockOffset(client, groupId, batch.topic, batch.partition);
     const unseen = batch.records.filter((record) => BigInt(record.offset) >= stored);
-    // Lock the messages before checking which events are stored: the same event id arriving on two
-    // topics at once is then seen as stored by whichever transaction comes second.
-    const messages = await lockMessages(
-      client,
-      unseen.map((record) => record.event.messageId),
-    );
+    // Lock the messages (or their lane) before checking which events are stored: the same event id
+    // arriving on two topics at once is then seen as stored by whichever transaction comes second.
+    const ids = unseen.map((record) => record.event.messageId);
+    let messages;
+    if (locking === 'lanes') {
+      await lockPartitionLane(client, batch.partition);
+      messages = await loadMessages(client, ids);
+    } else {
+      messages = await lockMessages(client, ids);
+    }
     const known = await storedEventIds(
       client,
       unseen.map((record) => record.event.eventId),

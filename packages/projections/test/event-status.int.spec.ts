@@ -11,9 +11,10 @@ test("Postgres's herald_event_status (the timeline's replay from the store) agre
   try {
     await migrate(pool);
     for (const type of EVENT_TYPES) {
-      const { rows } = await pool.query<{ status: string | null }>('SELECT herald_event_status($1) AS status', [
-        type,
-      ]);
+      const { rows } = await pool.query<{ status: string | null }>(
+        'SELECT herald_event_status($1) AS status',
+        [type],
+      );
       t.is(rows[0]?.status, eventStatus({ type } as MessageEvent), type);
     }
   } finally {

@@ -6,7 +6,13 @@ export { readOffsets, lockOffset, storeOffset } from './offsets.js';
 export type { StoredOffset } from './offsets.js';
 export { appendEvents, storedEventIds } from './append-events.js';
 export type { NewStoredEvent } from './append-events.js';
-export { lockMessages, lockMessageIds, loadMessages, saveMessages, findMessage } from './messages.js';
+export {
+  lockMessages,
+  lockPartitionLane,
+  loadMessages,
+  saveMessages,
+  findMessage,
+} from './messages.js';
 export type { StoredMessage } from './messages.js';
 export {
   generateApiKey,

@@ -86,8 +86,22 @@ export async function lockMessages(client: PoolClient, ids: string[]): Promise<M
   return loadMessages(client, sorted);
 }
 
+// Any constant works; it only has to be the same for every Herald process.
+const LANE_LOCK = 726_348_007;
+
+/**
+ * Serialises the transactions of one partition lane: every message topic is keyed by the recipient
+ * and has the same partition count, so all events of a message sit on the same partition number of
+ * every topic, and two transactions of different lanes never touch the same message. One lock per
+ * transaction, where `lockMessages` takes one per message (and a large batch can exhaust Postgres's
+ * lock table).
+ */
+export async function lockPartitionLane(client: PoolClient, lane: number): Promise<void> {
+  await client.query('SELECT pg_advisory_xact_lock($1, $2)', [LANE_LOCK, lane]);
+}
+
 /** Takes the writer locks of `lockMessages` without reading the messages; returns the ids sorted. */
-export async function lockMessageIds(client: PoolClient, ids: readonly string[]): Promise<string[]> {
+async function lockMessageIds(client: PoolClient, ids: readonly string[]): Promise<string[]> {
   const sorted = [...new Set(ids)].sort();
   if (sorted.length === 0) return sorted;
   await client.query(

@@ -1,7 +1,7 @@
 import type { HeraldEvent } from '@herald/contracts';
 import { partitionKey, startBoundedReader } from '@herald/kafka';
 import type { PartitionBatch, PartitionKey, SchemaCatalog } from '@herald/kafka';
-import { inTransaction, loadMessages, lockMessageIds } from '@herald/store';
+import { inTransaction, loadMessages } from '@herald/store';
 import type { Pool, PoolClient, StoredMessage } from '@herald/store';
 import type { Logger } from '@herald/telemetry';
 import type { Kafka } from 'kafkajs';
@@ -148,12 +148,9 @@ async function applyToShadow(
   cache?: Map<string, StoredMessage>,
 ): Promise<number> {
   await useShadow(client, projection);
-  // A Kafka replay applies partitions concurrently, and one message's events sit on several topics:
-  // its writers are serialised as in the live projector (and before the dedupe insert below, which
-  // may wait for a concurrent transaction with the same event, of the same message). The store is
-  // read by one writer.
+  // A replay writes one batch at a time (a Kafka replay reads its partitions one batch after the
+  // other), so it needs no writer locks, and the states it keeps in memory are the current ones.
   const ids = events.map((event) => event.messageId);
-  if (progress.offsets) await lockMessageIds(client, ids);
   const current = projection.needsStates
     ? await statesOf(client, ids, cache)
     : new Map<string, StoredMessage>();
@@ -187,8 +184,8 @@ async function applyToShadow(
   return fresh.length;
 }
 
-// Message states a replay from the store keeps in memory (it is the only writer of its tables, and
-// a failed transaction fails the whole run), so it rarely reads them back; about 1 KB each.
+// Message states a replay keeps in memory (it is the only writer of its tables, and a failed
+// transaction fails the whole run), so it rarely reads them back; about 1 KB each.
 const STATE_CACHE_LIMIT = 500_000;
 
 /** States of the given messages: from the cache where known, the rest read from the shadow table. */
@@ -428,6 +425,7 @@ async function replayFromKafka(options: ReplayOptions, source: KafkaReplaySource
     }
     let targets = await liveOffsets(pool, source.liveGroupId, low);
     let applied = 0;
+    const cache = new Map<string, StoredMessage>();
     let phase: ReplayProgress['phase'] = 'replaying';
     const started = new Map(start);
     const progress = reporter(options, () => {
@@ -442,7 +440,7 @@ async function replayFromKafka(options: ReplayOptions, source: KafkaReplaySource
         catalog: source.catalog,
         log,
         start,
-        concurrency: 2,
+        concurrency: 1,
         handle: async (batch: PartitionBatch) => {
           // Undecodable records are skipped, as the live projector skips them.
           const count = await inTransaction(pool, (client) =>
@@ -457,6 +455,7 @@ async function replayFromKafka(options: ReplayOptions, source: KafkaReplaySource
                   next: BigInt(batch.lastOffset) + 1n,
                 },
               },
+              cache,
             ),
           );
           applied += count;
