@@ -1,4 +1,5 @@
 import type { PoolClient } from './pool.js';
+import { EVENTS_CHANNEL } from './subscribe-events.js';
 
 /** An event about to be stored, with the stream version the caller assigned and its Kafka origin. */
 export interface NewStoredEvent {
@@ -48,5 +49,8 @@ export async function appendEvents(client: PoolClient, events: NewStoredEvent[])
       events.map((e) => new Date(e.occurredAt)),
     ],
   );
-  return result.rowCount ?? 0;
+  const appended = result.rowCount ?? 0;
+  // Subscribers (subscribeToEvents) are woken when the transaction commits.
+  if (appended > 0) await client.query(`SELECT pg_notify('${EVENTS_CHANNEL}', '')`);
+  return appended;
 }

@@ -5,14 +5,12 @@ export type { Migration } from './migrate.js';
 export { readOffsets, lockOffset, storeOffset } from './offsets.js';
 export type { StoredOffset } from './offsets.js';
 export { appendEvents, storedEventIds } from './append-events.js';
+export { readAllFrom, readStream } from './read-events.js';
+export type { StoredEvent } from './read-events.js';
+export { EVENTS_CHANNEL, subscribeToEvents } from './subscribe-events.js';
+export type { EventSubscription } from './subscribe-events.js';
 export type { NewStoredEvent } from './append-events.js';
-export {
-  lockMessages,
-  lockPartitionLane,
-  loadMessages,
-  saveMessages,
-  findMessage,
-} from './messages.js';
+export { lockMessages, lockPartitionLane, loadMessages, saveMessages, findMessage } from './messages.js';
 export type { StoredMessage } from './messages.js';
 export {
   generateApiKey,
