@@ -255,15 +255,21 @@ test('per-provider messages per second are never exceeded (measured at the provi
   await settled(db, ids, ['sent']);
   const arrivals = [...fake.arrivals].sort((a, b) => a - b);
   t.is(arrivals.length, 80);
+  // The fake provider runs in this test process, whose event loop a busy machine stalls too: arrivals
+  // it records late look bunched. The windows allow for 100 ms of that (900 ms, not 1,000); the
+  // gate's spacing itself is checked exactly in rate-gate.unit.spec.ts.
+  const window = 900;
   let busiest = 0;
   for (let i = 0, j = 0; i < arrivals.length; i++) {
-    while ((arrivals[i] ?? 0) - (arrivals[j] ?? 0) >= 1000) j++;
+    while ((arrivals[i] ?? 0) - (arrivals[j] ?? 0) >= window) j++;
     busiest = Math.max(busiest, i - j + 1);
   }
   t.log(
-    `busiest one-second window: ${busiest} requests (limit ${METERED_MPS}/s); 80 took ${Math.round((arrivals.at(-1) ?? 0) - (arrivals[0] ?? 0))} ms`,
+    `busiest ${window} ms window: ${busiest} requests (limit ${METERED_MPS}/s); 80 took ${Math.round((arrivals.at(-1) ?? 0) - (arrivals[0] ?? 0))} ms`,
   );
   t.true(busiest <= METERED_MPS);
+  // And the whole run never went faster than the limit.
+  t.true((arrivals.length - 1) / (((arrivals.at(-1) ?? 0) - (arrivals[0] ?? 0)) / 1000) <= METERED_MPS);
 });
 
 test('a poison record goes to the DLQ with its reason and the sender keeps going', async (t) => {
