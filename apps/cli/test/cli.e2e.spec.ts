@@ -1,9 +1,7 @@
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import anyTest from 'ava';
 import type { TestFn } from 'ava';
-import { repoRoot, requireServices, startStack, uniqueId, waitFor } from '@herald/testkit';
+import { requireServices, runCli, startStack, uniqueId, waitFor } from '@herald/testkit';
 import type { TestStack } from '@herald/testkit';
 
 const ADMIN_TOKEN = `hadm_${randomBytes(24).toString('base64url')}`;
@@ -17,35 +15,9 @@ test.after.always(async (t) => {
   await t.context.stack?.stop();
 });
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 /** Runs the CLI as its own process, the way `npm run herald -- ...` does. */
-function herald(stack: TestStack, args: string[], env: Record<string, string> = {}): Promise<Run> {
-  const child = spawn(
-    process.execPath,
-    [
-      '--conditions=herald-source',
-      '--import',
-      'tsx',
-      join(repoRoot, 'apps', 'cli', 'src', 'main.ts'),
-      ...args,
-    ],
-    {
-      cwd: repoRoot,
-      env: { ...process.env, HERALD_URL: stack.baseUrl, HERALD_ADMIN_TOKEN: ADMIN_TOKEN, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((resolve) => child.once('close', (code) => resolve({ code, stdout, stderr })));
-}
+const herald = (stack: TestStack, args: string[], env: Record<string, string> = {}) =>
+  runCli(args, { HERALD_URL: stack.baseUrl, HERALD_ADMIN_TOKEN: ADMIN_TOKEN, ...env });
 
 const send = (stack: TestStack, key: string) =>
   fetch(`${stack.baseUrl}/v1/messages`, {

@@ -1,10 +1,8 @@
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import test from 'ava';
 import { createPool } from '@herald/store';
 import type { Pool } from '@herald/store';
-import { createTestDatabase, freePort, repoRoot, requireServices, waitUntilReady } from '@herald/testkit';
-import type { AppProcess, TestServices } from '@herald/testkit';
+import { createTestDatabase, freePort, requireServices, runCli, waitUntilReady } from '@herald/testkit';
+import type { AppProcess, CliRun, TestServices } from '@herald/testkit';
 import type { TestTopics } from '@herald/simulation';
 import {
   READ_MODEL_TABLES,
@@ -29,46 +27,14 @@ test.after.always(async () => {
   for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
 });
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 /** `npm run herald -- replay ...` as its own process, against the test's database and topics. */
-function herald(
-  services: TestServices,
-  topics: TestTopics,
-  databaseUrl: string,
-  args: string[],
-): Promise<Run> {
-  const child = spawn(
-    process.execPath,
-    [
-      '--conditions=herald-source',
-      '--import',
-      'tsx',
-      join(repoRoot, 'apps', 'cli', 'src', 'main.ts'),
-      ...args,
-    ],
-    {
-      cwd: repoRoot,
-      env: {
-        ...process.env,
-        DATABASE_URL: databaseUrl,
-        KAFKA_BROKERS: services.kafkaBrokers.join(','),
-        SCHEMA_REGISTRY_URL: services.schemaRegistryUrl,
-        HERALD_TOPIC_PREFIX: topics.prefix,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
-}
+const herald = (services: TestServices, topics: TestTopics, databaseUrl: string, args: string[]) =>
+  runCli(args, {
+    DATABASE_URL: databaseUrl,
+    KAFKA_BROKERS: services.kafkaBrokers.join(','),
+    SCHEMA_REGISTRY_URL: services.schemaRegistryUrl,
+    HERALD_TOPIC_PREFIX: topics.prefix,
+  });
 
 async function databaseFor(services: TestServices): Promise<{ url: string; pool: Pool }> {
   const database = await createTestDatabase(services);
@@ -188,7 +154,7 @@ test.serial(
     })();
     const sources = ['kafka', 'store', 'kafka', 'store', 'kafka'] as const;
     const projections = ['messages', 'timeline', 'broadcasts', 'usage', 'provider_health'];
-    const replays: (Run & { endedAt: number })[] = [];
+    const replays: (CliRun & { endedAt: number })[] = [];
     for (const [i, name] of projections.entries()) {
       const run = await herald(services, topics, target.url, [
         'replay',

@@ -77,3 +77,30 @@ export async function waitUntilReady(app: AppProcess, readyUrl: string, timeoutM
     );
   });
 }
+
+/** What a finished CLI run printed, and its exit code. */
+export interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `apps/cli` as its own process, the way `npm run herald -- ...` does, with `env` layered on. */
+export function runCli(args: string[], env: Record<string, string>): Promise<CliRun> {
+  const child = spawn(
+    process.execPath,
+    [
+      '--conditions=herald-source',
+      '--import',
+      'tsx',
+      join(repoRoot, 'apps', 'cli', 'src', 'main.ts'),
+      ...args,
+    ],
+    { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve) => child.once('close', (code) => resolve({ code, stdout, stderr })));
+}
