@@ -8,7 +8,7 @@ import { join } from 'node:path';
 export const root = join(import.meta.dirname, '..');
 
 /** Apps in start order: what the ingress depends on comes first. */
-export const APPS = ['provider-sim', 'projector', 'router', 'sender', 'ingress'] as const;
+export const APPS = ['provider-sim', 'projector', 'router', 'sender', 'webhooks', 'ingress'] as const;
 
 interface DevSecrets {
   demoApiKey: string;

@@ -15,6 +15,26 @@ import { addCreditsBody, createTenantBody, issueKeyBody, patchTenantBody } from 
 import { providerHealthQuery } from './routes/admin-provider-health.js';
 import { usageQuery } from './routes/usage.js';
 import {
+  MAX_RECOVER_DAYS,
+  attemptPageSchema,
+  callbackSecretSchema,
+  createEndpointBody,
+  createdEndpointSchema,
+  endpointPageSchema,
+  endpointParams,
+  endpointSchema,
+  endpointSecretSchema,
+  enqueuedSchema,
+  listAttemptsQuery,
+  listEndpointsQuery,
+  patchEndpointBody,
+  recoverBody,
+  resendParams,
+  rotateSecretBody,
+  statsQuery,
+  statsSchema,
+} from './webhook-schemas.js';
+import {
   batchBody,
   broadcastBody,
   deleteOptOutQuery,
@@ -286,6 +306,201 @@ const optOutOperations: ApiOperation[] = [
       ...TENANT_ERRORS,
     },
   },
+];
+
+const WebhookEndpoint = { name: 'WebhookEndpoint', schema: endpointSchema };
+const EndpointSecret = { name: 'WebhookEndpointSecret', schema: endpointSecretSchema };
+const Enqueued = { name: 'WebhookEnqueued', schema: enqueuedSchema };
+const webhook = (operation: Omit<ApiOperation, 'tag' | 'auth'>): ApiOperation => ({
+  ...operation,
+  path: `/v1/webhooks${operation.path}`,
+  tag: 'Webhooks',
+  auth: 'tenant',
+  responses: { ...operation.responses, ...TENANT_ERRORS },
+});
+const URL_ERRORS: Record<number, ApiResponse> = {
+  422: problem(
+    '`webhook_url_not_allowed` (the detail names the refused address and range, the scheme or the ' +
+      'credentials), `webhook_url_unresolvable` (DNS has no answer) or `idempotency_key_reused`.',
+  ),
+};
+
+// The tenant's webhook endpoints (routes/webhooks.ts).
+const webhookOperations: ApiOperation[] = [
+  webhook({
+    method: 'post',
+    path: '/endpoints',
+    operationId: 'createWebhookEndpoint',
+    summary: 'Add a webhook endpoint',
+    description:
+      'The URL must be http(s) and resolve to public addresses only (or ones in ' +
+      '`HERALD_WEBHOOK_ALLOWED_HOSTS`). The answer is the only one carrying the secret besides ' +
+      '`GET …/secret`.',
+    idempotent: true,
+    body: { name: 'CreateWebhookEndpointRequest', schema: createEndpointBody },
+    responses: {
+      201: {
+        description: 'Created, with its signing secret.',
+        body: { name: 'CreatedWebhookEndpoint', schema: createdEndpointSchema },
+        headers: { Location: 'The endpoint URL.', ...replayed },
+      },
+      ...BODY_ERRORS,
+      ...IDEMPOTENCY_ERRORS,
+      ...URL_ERRORS,
+    },
+  }),
+  webhook({
+    method: 'get',
+    path: '/endpoints',
+    operationId: 'listWebhookEndpoints',
+    summary: 'List webhook endpoints',
+    query: listEndpointsQuery,
+    responses: {
+      200: {
+        description: 'A page of endpoints, newest first, without their secrets.',
+        body: { name: 'WebhookEndpointPage', schema: endpointPageSchema },
+      },
+      400: problem('`validation_failed`: a bad parameter or cursor.'),
+    },
+  }),
+  webhook({
+    method: 'get',
+    path: '/endpoints/:id',
+    operationId: 'getWebhookEndpoint',
+    summary: 'Get a webhook endpoint',
+    description: 'With why and since when it is disabled, if it is.',
+    params: endpointParams,
+    responses: { 200: { description: 'The endpoint.', body: WebhookEndpoint }, 404: notFound('endpoint') },
+  }),
+  webhook({
+    method: 'patch',
+    path: '/endpoints/:id',
+    operationId: 'updateWebhookEndpoint',
+    summary: 'Change, disable or re-enable a webhook endpoint',
+    description:
+      'Only the fields given change; a new URL is checked like a new endpoint’s. Re-enabling delivers ' +
+      'nothing by itself: use recover for what was missed.',
+    params: endpointParams,
+    body: { name: 'PatchWebhookEndpointRequest', schema: patchEndpointBody },
+    responses: {
+      200: { description: 'The endpoint.', body: WebhookEndpoint },
+      ...BODY_ERRORS,
+      404: notFound('endpoint'),
+      422: problem('`webhook_url_not_allowed` or `webhook_url_unresolvable`.'),
+    },
+  }),
+  webhook({
+    method: 'delete',
+    path: '/endpoints/:id',
+    operationId: 'deleteWebhookEndpoint',
+    summary: 'Delete a webhook endpoint, its pending deliveries and its attempt log',
+    params: endpointParams,
+    responses: { 204: { description: 'Deleted.' }, 404: notFound('endpoint') },
+  }),
+  webhook({
+    method: 'get',
+    path: '/endpoints/:id/secret',
+    operationId: 'getWebhookEndpointSecret',
+    summary: 'The endpoint’s signing secret',
+    params: endpointParams,
+    responses: { 200: { description: 'The secret.', body: EndpointSecret }, 404: notFound('endpoint') },
+  }),
+  webhook({
+    method: 'post',
+    path: '/endpoints/:id/secret/rotate',
+    operationId: 'rotateWebhookEndpointSecret',
+    summary: 'Rotate the signing secret',
+    description:
+      'The previous secret keeps signing beside the new one for `grace_seconds` (one day by default), ' +
+      'so receivers can switch without missing a delivery. The body may be empty.',
+    idempotent: true,
+    params: endpointParams,
+    body: { name: 'RotateWebhookSecretRequest', schema: rotateSecretBody },
+    responses: {
+      200: { description: 'The new secret.', body: EndpointSecret, headers: replayed },
+      ...BODY_ERRORS,
+      404: notFound('endpoint'),
+      ...IDEMPOTENCY_ERRORS,
+    },
+  }),
+  webhook({
+    method: 'get',
+    path: '/callback-secret',
+    operationId: 'getCallbackSecret',
+    summary: 'The secret that signs webhooks sent to messages’ own `callback_url`',
+    responses: {
+      200: { description: 'The secret.', body: { name: 'CallbackSecret', schema: callbackSecretSchema } },
+    },
+  }),
+  webhook({
+    method: 'get',
+    path: '/endpoints/:id/attempts',
+    operationId: 'listWebhookAttempts',
+    summary: 'The endpoint’s attempt log',
+    description: 'Newest first: status code, latency, an excerpt of the response and the next retry.',
+    params: endpointParams,
+    query: listAttemptsQuery,
+    responses: {
+      200: {
+        description: 'A page of attempts.',
+        body: { name: 'WebhookAttemptPage', schema: attemptPageSchema },
+      },
+      400: problem('`validation_failed`: a bad parameter or cursor.'),
+      404: notFound('endpoint'),
+    },
+  }),
+  webhook({
+    method: 'get',
+    path: '/endpoints/:id/stats',
+    operationId: 'getWebhookEndpointStats',
+    summary: 'The endpoint’s delivery figures',
+    description:
+      'Attempts started since `since` by outcome, success rate and latency percentiles; deliveries ' +
+      'pending now; when the endpoint last succeeded and last failed.',
+    params: endpointParams,
+    query: statsQuery,
+    responses: {
+      200: { description: 'The figures.', body: { name: 'WebhookEndpointStats', schema: statsSchema } },
+      400: problem('`validation_failed`: a bad time, or one in the future.'),
+      404: notFound('endpoint'),
+    },
+  }),
+  webhook({
+    method: 'post',
+    path: '/endpoints/:id/messages/:messageId/resend',
+    operationId: 'resendWebhooks',
+    summary: 'Send a message’s webhooks to the endpoint again',
+    description:
+      'Enqueues a delivery, due now, of every webhook about the message that the endpoint’s filters ' +
+      'match, with their original `webhook-id`s.',
+    idempotent: true,
+    params: resendParams,
+    responses: {
+      202: { description: 'Enqueued.', body: Enqueued, headers: replayed },
+      404: notFound('endpoint, or webhook about this message,'),
+      409: problem('`webhook_endpoint_disabled` or `idempotency_in_progress`.'),
+      422: problem('`idempotency_key_reused`.'),
+    },
+  }),
+  webhook({
+    method: 'post',
+    path: '/endpoints/:id/recover',
+    operationId: 'recoverWebhooks',
+    summary: 'Send every webhook since a time to the endpoint again',
+    description:
+      `Enqueues a delivery, due now, of every webhook of events in [\`since\`, \`until\`) that the ` +
+      `endpoint’s filters match, at most ${MAX_RECOVER_DAYS} days back.`,
+    idempotent: true,
+    params: endpointParams,
+    body: { name: 'RecoverWebhooksRequest', schema: recoverBody },
+    responses: {
+      202: { description: 'Enqueued.', body: Enqueued, headers: replayed },
+      ...BODY_ERRORS,
+      404: notFound('endpoint'),
+      409: problem('`webhook_endpoint_disabled` or `idempotency_in_progress`.'),
+      422: problem('`idempotency_key_reused`.'),
+    },
+  }),
 ];
 
 const text = (description: string) => ({ description });
@@ -598,6 +813,7 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
   ...meOperations,
   ...adminOperations,
   ...optOutOperations,
+  ...webhookOperations,
   ...opsOperations,
   ...providerOperations,
   ...chatWebhookOperations,

@@ -9,6 +9,7 @@ import type { BatchingProducer, SchemaCatalog } from '@herald/kafka';
 import type { Pool } from '@herald/store';
 import { Counter, Histogram, mountOpsRoutes } from '@herald/telemetry';
 import type { Logger, ReadinessProbe, Registry } from '@herald/telemetry';
+import { DEVELOPMENT_CALLBACK_SIGNING_SECRET, defaultAllowList } from '@herald/webhooks';
 import { DEFAULT_AUTH_SETTINGS } from './auth/settings.js';
 import type { AuthSettings } from './auth/settings.js';
 import { tenantGuards } from './auth/tenant-guards.js';
@@ -29,6 +30,8 @@ import { optOutsRoutes } from './routes/opt-outs.js';
 import { twilioCallbackRoutes } from './routes/twilio-callbacks.js';
 import { telegramCallbackRoutes } from './routes/telegram-callbacks.js';
 import { whatsappCallbackRoutes } from './routes/whatsapp-callbacks.js';
+import { webhooksRoutes } from './routes/webhooks.js';
+import type { WebhookSettings } from './routes/webhooks.js';
 
 /** Everything the HTTP API needs; built by main.ts, or by tests with real dependencies. */
 export interface IngressDeps {
@@ -53,7 +56,15 @@ export interface IngressDeps {
   cancelWaitMs?: number;
   /** Body limit of POST /v1/broadcasts, which carries up to 100,000 recipients (default 16 MiB). */
   maxBroadcastBodyBytes?: number;
+  /** Webhook URL allowlist and callback master secret; DEFAULT_WEBHOOK_SETTINGS when omitted. */
+  webhooks?: WebhookSettings;
 }
+
+/** Loopback allowed, the public development callback master secret: development only. */
+export const DEFAULT_WEBHOOK_SETTINGS: WebhookSettings = {
+  allow: defaultAllowList('development'),
+  callbackSigningSecret: DEVELOPMENT_CALLBACK_SIGNING_SECRET,
+};
 
 const tooLarge = (maxSize: number) =>
   bodyLimit({
@@ -142,6 +153,10 @@ export function createIngressApp(deps: IngressDeps): Hono {
   app.route('/v1/messages', messagesRoutes(api));
   app.route('/v1/broadcasts', broadcastsRoutes(api));
   app.route('/v1/opt-outs', optOutsRoutes(api));
+  app.route(
+    '/v1/webhooks',
+    webhooksRoutes({ pool: deps.pool, clock, ...(deps.webhooks ?? DEFAULT_WEBHOOK_SETTINGS) }),
+  );
   app.route(
     '/providers/twilio',
     twilioCallbackRoutes({

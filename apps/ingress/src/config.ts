@@ -1,5 +1,28 @@
 import { commonShape, ConfigError, parseEnv, portSchema, z } from '@herald/config';
+import {
+  AllowListError,
+  DEVELOPMENT_CALLBACK_SIGNING_SECRET,
+  defaultAllowList,
+  parseAllowList,
+} from '@herald/webhooks';
 import { jwtConfigIssues, jwtConfigShape } from './auth/jwt-config.js';
+import type { WebhookSettings } from './routes/webhooks.js';
+
+// Comma-separated CIDRs, addresses and host names; empty allows nothing beyond public addresses.
+const allowList = z.string().transform((value, ctx) => {
+  try {
+    return parseAllowList(
+      value
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter(Boolean),
+    );
+  } catch (error) {
+    if (!(error instanceof AllowListError)) throw error;
+    ctx.addIssue({ code: 'custom', message: error.message });
+    return z.NEVER;
+  }
+});
 
 /** Ingress settings; in production the admin token is mandatory and no demo tenant exists. */
 export function loadIngressConfig(env = process.env) {
@@ -29,6 +52,8 @@ export function loadIngressConfig(env = process.env) {
         .int()
         .positive()
         .default(16 * 1024 * 1024),
+      HERALD_WEBHOOK_ALLOWED_HOSTS: allowList.optional(),
+      HERALD_CALLBACK_SIGNING_SECRET: z.string().min(32, 'at least 32 characters').optional(),
       ...jwtConfigShape,
     },
     env,
@@ -38,6 +63,8 @@ export function loadIngressConfig(env = process.env) {
   if (config.NODE_ENV === 'production') {
     const issues: string[] = [];
     if (!config.HERALD_ADMIN_TOKEN) issues.push('HERALD_ADMIN_TOKEN: required in production');
+    if (!config.HERALD_CALLBACK_SIGNING_SECRET)
+      issues.push('HERALD_CALLBACK_SIGNING_SECRET: required in production');
     if (config.HERALD_DEMO_API_KEY)
       issues.push('HERALD_DEMO_API_KEY: the demo tenant does not exist in production');
     if (issues.length > 0) throw new ConfigError(issues);
@@ -46,3 +73,14 @@ export function loadIngressConfig(env = process.env) {
 }
 
 export type IngressConfig = ReturnType<typeof loadIngressConfig>;
+
+/**
+ * The webhook API's settings: the allowlist defaults to loopback outside production and to nothing
+ * in production; the callback master secret to a public development constant (main.ts says so).
+ */
+export function webhookSettingsFromConfig(config: IngressConfig): WebhookSettings {
+  return {
+    allow: config.HERALD_WEBHOOK_ALLOWED_HOSTS ?? defaultAllowList(config.NODE_ENV),
+    callbackSigningSecret: config.HERALD_CALLBACK_SIGNING_SECRET ?? DEVELOPMENT_CALLBACK_SIGNING_SECRET,
+  };
+}

@@ -14,7 +14,7 @@ import { Histogram, listen } from '@herald/telemetry';
 import { MICROS_PER_CREDIT } from '@herald/domain';
 import { createIngressApp } from './app.js';
 import { authSettingsFromConfig } from './auth/settings.js';
-import { loadIngressConfig } from './config.js';
+import { loadIngressConfig, webhookSettingsFromConfig } from './config.js';
 import { startIdempotencyPurge } from './idempotency.js';
 import { loadPriceTable } from './prices.js';
 
@@ -44,6 +44,10 @@ runService('ingress', 15000, async () => {
     'MessageRead',
   ]);
   const { log, metrics } = service;
+  if (!config.HERALD_CALLBACK_SIGNING_SECRET)
+    log.warn(
+      'HERALD_CALLBACK_SIGNING_SECRET is unset: callback secrets derive from a public development value',
+    );
   const pool = createPool(config.DATABASE_URL, 20);
   const applied = await migrate(pool);
   if (applied.length > 0) log.info({ migrations: applied }, 'database migrated');
@@ -90,6 +94,7 @@ runService('ingress', 15000, async () => {
     idempotencyTtlSeconds: config.HERALD_IDEMPOTENCY_TTL_SECONDS,
     cancelWaitMs: config.HERALD_CANCEL_WAIT_MS,
     maxBroadcastBodyBytes: config.HERALD_MAX_BROADCAST_BODY_BYTES,
+    webhooks: webhookSettingsFromConfig(config),
     log,
     metrics,
     ready: async () => [

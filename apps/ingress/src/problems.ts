@@ -26,6 +26,9 @@ export type ProblemCode =
   | 'unknown_provider'
   | 'kafka_unavailable'
   | 'dlq_not_replayable'
+  | 'webhook_url_not_allowed'
+  | 'webhook_url_unresolvable'
+  | 'webhook_endpoint_disabled'
   | 'internal_error';
 
 /** A field-level validation error. */

@@ -92,3 +92,49 @@ export { applyUsageDeltas, usageByDay } from './usage.js';
 export type { UsageDelta, UsageFigures, UsageRow } from './usage.js';
 export { providerCallbackEvent } from './provider-callback-event.js';
 export type { ProviderCallbackEvent } from './provider-callback-event.js';
+export {
+  createWebhookEndpoint,
+  deleteWebhookEndpoint,
+  findWebhookEndpoint,
+  listWebhookEndpoints,
+  newWebhookEndpointId,
+  rotateWebhookEndpointSecret,
+  updateWebhookEndpoint,
+} from './webhook-endpoints.js';
+export type {
+  NewWebhookEndpoint,
+  WebhookDisabledReason,
+  WebhookEndpoint,
+  WebhookEndpointPatch,
+  WebhookEndpointPosition,
+} from './webhook-endpoints.js';
+export {
+  WEBHOOK_ATTEMPT_OUTCOMES,
+  enqueueWebhookRecovery,
+  enqueueWebhookResend,
+  listWebhookAttempts,
+  webhookEndpointStats,
+} from './webhook-log.js';
+export type { WebhookAttempt, WebhookAttemptOutcome, WebhookEndpointStats } from './webhook-log.js';
+export {
+  claimWebhookDeliveries,
+  countPendingWebhookDeliveries,
+  disableGoneEndpoints,
+  enqueueWebhookMessages,
+  failWebhookDeliveries,
+  lockWebhookLane,
+  recordEndpointHealth,
+  recordMessageCallbacks,
+  releaseWebhookDeliveries,
+  seedGroupOffsets,
+  settleWebhookAttempts,
+} from './webhook-deliveries.js';
+export type {
+  ClaimOptions,
+  ClaimedDelivery,
+  DisabledEndpoint,
+  EndpointHealth,
+  MessageCallback,
+  NewWebhookMessage,
+  SettledAttempt,
+} from './webhook-deliveries.js';

@@ -45,3 +45,5 @@ export type {
 
 export { pinnedAgent, pinnedConnector } from './pinned-agent.js';
 export type { PinnedAgentOptions } from './pinned-agent.js';
+
+export { DEVELOPMENT_CALLBACK_SIGNING_SECRET, callbackSecretFor } from './callback-secret.js';

@@ -1,0 +1,249 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import type { EventOf } from '@herald/contracts';
+import { createIdempotentProducer, encodeEvent, eventHeaders } from '@herald/kafka';
+import { createTestTopics } from '@herald/simulation';
+import type { TestTopics } from '@herald/simulation';
+import { createPool } from '@herald/store';
+import { createTestDatabase, freePort, startApp, waitFor, waitUntilReady } from '@herald/testkit';
+import type { AppProcess, TestServices } from '@herald/testkit';
+import type { Measurement } from './report.js';
+
+/** Endpoints of the benchmark tenant: every event fans out to each of them. */
+const ENDPOINTS = 4;
+
+export interface WebhooksBenchOptions {
+  services: TestServices;
+  /** Events produced for the throughput phase (each becomes ENDPOINTS deliveries). */
+  events: number;
+  log: (line: string) => void;
+}
+
+interface Receiver {
+  url: string;
+  /** Receipt time minus the event's time, per delivery, in ms. */
+  lags: number[];
+  received: () => number;
+  firstAt: () => number;
+  lastAt: () => number;
+  reset: () => void;
+  close: () => Promise<void>;
+}
+
+/** A local receiver that answers 200 at once and notes, per delivery, how long after its event it came. */
+async function startReceiver(): Promise<Receiver> {
+  let lags: number[] = [];
+  let received = 0;
+  let firstAt = 0;
+  let lastAt = 0;
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const now = Date.now();
+      const { timestamp } = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { timestamp: string };
+      lags.push(now - Date.parse(timestamp));
+      received++;
+      if (firstAt === 0) firstAt = performance.now();
+      lastAt = performance.now();
+      response.writeHead(204).end();
+    });
+  });
+  server.keepAliveTimeout = 60_000;
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const receiver: Receiver = {
+    url: `http://127.0.0.1:${port}/hooks`,
+    get lags() {
+      return lags;
+    },
+    received: () => received,
+    firstAt: () => firstAt,
+    lastAt: () => lastAt,
+    reset: () => {
+      lags = [];
+      received = 0;
+      firstAt = 0;
+      lastAt = 0;
+    },
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+  return receiver;
+}
+
+function delivered(tenantId: string, occurredAt: number): EventOf<'MessageDelivered'> {
+  return {
+    type: 'MessageDelivered',
+    eventId: randomUUID(),
+    messageId: randomUUID(),
+    tenantId,
+    occurredAt,
+    to: `+1555${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`,
+    providerId: 'sim-eu',
+    providerMessageId: `SM${randomUUID().slice(0, 8)}`,
+    providerStatus: 'delivered',
+  };
+}
+
+/** A producer kept for the whole run (connecting one per batch would pace the live phase). */
+async function eventProducer(topics: TestTopics) {
+  const producer = createIdempotentProducer(topics.kafka);
+  await producer.connect();
+  return {
+    send: async (events: EventOf<'MessageDelivered'>[]) => {
+      for (let i = 0; i < events.length; i += 1000) {
+        await producer.send({
+          topic: topics.all.events,
+          acks: -1,
+          messages: events.slice(i, i + 1000).map((event) => ({
+            key: event.to,
+            value: encodeEvent(topics.catalog, topics.all.events, event),
+            headers: eventHeaders(event),
+          })),
+        });
+      }
+    },
+    close: () => producer.disconnect(),
+  };
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
+}
+
+/**
+ * The webhooks dispatcher delivering to a local receiver: a live phase at a steady rate (delivery
+ * latency from the event's time to its receipt, Kafka and the enqueue transaction included), then
+ * a burst of events produced as fast as Kafka takes them (deliveries per second until all arrive).
+ */
+export async function benchWebhooks(options: WebhooksBenchOptions): Promise<Measurement[]> {
+  const { services, log } = options;
+  const cleanups: (() => Promise<unknown>)[] = [];
+  let app: AppProcess | undefined;
+  try {
+    const topics = await createTestTopics(services);
+    cleanups.push(topics.cleanup);
+    const database = await createTestDatabase(services);
+    const pool = createPool(database.url, 2);
+    cleanups.push(
+      () => database.drop(),
+      () => pool.end(),
+    );
+    const receiver = await startReceiver();
+    cleanups.push(receiver.close);
+    const opsPort = await freePort();
+    app = startApp('webhooks', {
+      NODE_ENV: 'test',
+      KAFKA_BROKERS: services.kafkaBrokers.join(','),
+      SCHEMA_REGISTRY_URL: services.schemaRegistryUrl,
+      DATABASE_URL: database.url,
+      HERALD_TOPIC_PREFIX: topics.prefix,
+      HERALD_PARTITIONS: '3',
+      HERALD_WEBHOOKS_OPS_PORT: String(opsPort),
+      HERALD_LOG_LEVEL: 'warn',
+      KAFKAJS_NO_PARTITIONER_WARNING: '1',
+    });
+    await waitUntilReady(app, `http://127.0.0.1:${opsPort}/readyz`);
+    const producer = await eventProducer(topics);
+    cleanups.push(producer.close);
+    const tenantId = 'bench';
+    for (let i = 0; i < ENDPOINTS; i++) {
+      await pool.query(
+        `INSERT INTO webhook_endpoints (id, tenant_id, url, max_concurrency, secret)
+         VALUES ($1, $2, $3, 100, $4)`,
+        [`ep_bench${i}`, tenantId, `${receiver.url}/${i}`, `whsec_${randomBytes(32).toString('base64')}`],
+      );
+    }
+
+    // Live: 200 events/s for 10 s, each sent the moment it happens.
+    const liveEvents = 2000;
+    const liveStarted = performance.now();
+    for (let i = 0; i < liveEvents / 20; i++) {
+      const due = liveStarted + i * 100;
+      const wait = due - performance.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      const now = Date.now();
+      const events = Array.from({ length: 20 }, () => delivered(tenantId, now));
+      await producer.send(events);
+    }
+    await waitFor('the live deliveries', () => receiver.received() >= liveEvents * ENDPOINTS, {
+      timeoutMs: 120_000,
+      intervalMs: 20,
+    });
+    const live = receiver.lags;
+    const results: Measurement[] = [
+      {
+        name: `live: ${liveEvents / 10} events/s × ${ENDPOINTS} endpoints, delivery latency p50`,
+        value: percentile(live, 50),
+        unit: 'ms',
+        count: live.length,
+      },
+      { name: '  p99 (event time → receipt)', value: percentile(live, 99), unit: 'ms', count: live.length },
+    ];
+    const { rows: split } = await pool.query<{ enqueued: number; attempted: number }>(
+      `SELECT percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM d.created_at - m.occurred_at)) * 1000 AS enqueued,
+              percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM a.started_at - d.created_at)) * 1000 AS attempted
+         FROM webhook_deliveries d
+         JOIN webhook_messages m ON m.id = d.webhook_message_id
+         JOIN webhook_attempts a ON a.delivery_id = d.id AND a.attempt = 1`,
+    );
+    const where = `p99 event → enqueued ${Math.round(split[0]?.enqueued ?? 0)} ms, enqueued → attempt ${Math.round(split[0]?.attempted ?? 0)} ms`;
+    const metrics = await (await fetch(`http://127.0.0.1:${opsPort}/metrics`)).text();
+    const average = (name: string) => {
+      const value = (suffix: string) =>
+        Number(new RegExp(`^${name}_${suffix}\\{[^}]*\\} (\\S+)$`, 'm').exec(metrics)?.[1] ?? Number.NaN);
+      return Math.round((value('sum') * 1000) / value('count'));
+    };
+    const costs = `an enqueue transaction ${average('herald_webhook_enqueue_batch_seconds')} ms, a claim ${average('herald_webhook_claim_seconds')} ms on average`;
+    const p99Live = results[1];
+    if (p99Live) p99Live.note = `${where}; ${costs}`;
+    log(`webhooks: live p50 ${percentile(live, 50)} ms, p99 ${percentile(live, 99)} ms (${where})`);
+
+    // Burst: every event produced at once; deliveries per second from the first to the last receipt.
+    receiver.reset();
+    const burstAt = Date.now();
+    const burst = Array.from({ length: options.events }, () => delivered(tenantId, burstAt));
+    const started = performance.now();
+    await producer.send(burst);
+    const produced = performance.now();
+    const total = options.events * ENDPOINTS;
+    await waitFor('the burst deliveries', () => receiver.received() >= total, {
+      timeoutMs: 600_000,
+      intervalMs: 20,
+    });
+    const ms = receiver.lastAt() - started;
+    results.push(
+      {
+        name: `burst: ${options.events.toLocaleString('en-US')} events × ${ENDPOINTS} endpoints, deliveries`,
+        value: Math.round((total * 1000) / ms),
+        unit: 'deliveries/s',
+        count: total,
+        seconds: Number((ms / 1000).toFixed(2)),
+        note: `producing took ${((produced - started) / 1000).toFixed(2)} s; first receipt after ${Math.round(receiver.firstAt() - started)} ms`,
+      },
+      {
+        name: '  p99 (event time → receipt)',
+        value: percentile(receiver.lags, 99),
+        unit: 'ms',
+        count: total,
+      },
+    );
+    log(`webhooks: burst ${results[2]?.value} deliveries/s`);
+    const { rows } = await pool.query<{ attempts: string; other: string }>(
+      "SELECT count(*) AS attempts, count(*) FILTER (WHERE outcome <> 'delivered') AS other FROM webhook_attempts",
+    );
+    if (Number(rows[0]?.other) > 0)
+      log(`webhooks: ${rows[0]?.other} of ${rows[0]?.attempts} attempts not delivered`);
+    return results;
+  } finally {
+    await app?.stop().catch(() => undefined);
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+  }
+}
