@@ -78,6 +78,7 @@ if (only.includes('webhooks')) {
   report.sections.push({ title: 'Webhooks dispatcher (issue 6)', measurements });
   const burst = measurements.find((m) => m.unit === 'deliveries/s');
   const liveP99 = measurements[1];
+  const baseline = measurements.find((m) => m.name.startsWith('baseline'));
   const reached = burst !== undefined && burst.value >= 5_000;
   report.targets.push({
     target: 'webhooks ≥ 5,000 deliveries/s to a local receiver, with p99 delivery latency',
@@ -87,7 +88,7 @@ if (only.includes('webhooks')) {
       : 'not measured',
     bottleneck: reached
       ? undefined
-      : 'CPU: per delivery about 230 µs in the dispatcher (undici client, signing), 175 µs in Postgres (claim lease, attempt log, delivery update) and 95 µs in the receiver, on 2 cores shared with Kafka; an undici client and a node:http receiver alone, with nothing else running, make about 7,000 requests/s here',
+      : `CPU: the bare-HTTP baseline of this run reaches ${baseline?.value.toLocaleString('en-US') ?? '?'} requests/s (Herald ${burst && baseline ? Math.round((100 * burst.value) / baseline.value) : '?'}% of it). A profile of 2026-11-22 put about 230 µs per delivery in the dispatcher (undici client, signing), 175 µs in Postgres (claim lease, attempt log, delivery update) and 95 µs in the receiver, on 2 cores shared with Kafka`,
   });
 }
 

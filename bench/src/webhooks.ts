@@ -9,6 +9,7 @@ import type { TestTopics } from '@herald/simulation';
 import { createPool } from '@herald/store';
 import { createTestDatabase, freePort, startApp, waitFor, waitUntilReady } from '@herald/testkit';
 import type { AppProcess, TestServices } from '@herald/testkit';
+import { Agent, request } from 'undici';
 import type { Measurement } from './report.js';
 
 /** Endpoints of the benchmark tenant: every event fans out to each of them. */
@@ -236,6 +237,7 @@ export async function benchWebhooks(options: WebhooksBenchOptions): Promise<Meas
       },
     );
     log(`webhooks: burst ${results[2]?.value} deliveries/s`);
+    results.push(await baselinePosts(total));
     const { rows } = await pool.query<{ attempts: string; other: string }>(
       "SELECT count(*) AS attempts, count(*) FILTER (WHERE outcome <> 'delivered') AS other FROM webhook_attempts",
     );
@@ -245,5 +247,53 @@ export async function benchWebhooks(options: WebhooksBenchOptions): Promise<Meas
   } finally {
     await app?.stop().catch(() => undefined);
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+  }
+}
+
+/**
+ * Baseline: the same number of signed-size JSON POSTs from a bare undici client (200 in flight, one
+ * keep-alive agent) to a receiver like the benchmark's, in this process: what HTTP alone costs here.
+ */
+async function baselinePosts(total: number): Promise<Measurement> {
+  const receiver = await startReceiver();
+  const agent = new Agent({ connections: 200, keepAliveTimeout: 60_000 });
+  const body = JSON.stringify({
+    type: 'message.delivered',
+    timestamp: new Date().toISOString(),
+    data: {
+      id: randomUUID(),
+      status: 'delivered',
+      to: '+14155550100',
+      provider_id: 'sim',
+      event_id: randomUUID(),
+    },
+  });
+  try {
+    let next = 0;
+    const started = performance.now();
+    const worker = async () => {
+      while (next < total) {
+        next++;
+        const response = await request(receiver.url, {
+          method: 'POST',
+          dispatcher: agent,
+          headers: { 'content-type': 'application/json', 'webhook-id': `msg_${next}` },
+          body,
+        });
+        await response.body.dump();
+      }
+    };
+    await Promise.all(Array.from({ length: 200 }, worker));
+    const ms = performance.now() - started;
+    return {
+      name: 'baseline: bare undici POSTs to a local receiver (200 in flight)',
+      value: Math.round((total * 1000) / ms),
+      unit: 'requests/s',
+      count: total,
+      seconds: Number((ms / 1000).toFixed(2)),
+    };
+  } finally {
+    await agent.close();
+    await receiver.close();
   }
 }
