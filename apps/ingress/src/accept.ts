@@ -122,6 +122,31 @@ export function acceptedRecord(
 }
 
 /**
+ * One debug line per accepted message, written in the request's span so it carries the trace id
+ * every later stage of the message logs too. Never the text: bodies stay out of logs.
+ */
+export function logAccepted(
+  deps: IngressContext,
+  accepted: readonly MessageAccepted[],
+  requestId: string,
+): void {
+  if (!deps.log.isLevelEnabled('debug')) return;
+  for (const message of accepted)
+    deps.log.debug(
+      {
+        requestId,
+        tenantId: message.tenantId,
+        messageId: message.messageId,
+        channel: message.channel,
+        parts: message.parts,
+        ...(message.broadcastId === null ? {} : { broadcastId: message.broadcastId }),
+        ...(message.sendAt === null ? {} : { sendAt: new Date(message.sendAt).toISOString() }),
+      },
+      'message accepted',
+    );
+}
+
+/**
  * Produces records and resolves once Kafka has them all (acks=-1); any failure is the 503 that
  * tells the client nothing it sent in this request may be counted on.
  */

@@ -77,9 +77,10 @@ const BODY_ERRORS: Record<number, ApiResponse> = {
 };
 
 const KAFKA_ERROR: Record<number, ApiResponse> = {
-  503: problem('`kafka_unavailable`: nothing was accepted; retry with the same Idempotency-Key.', {
-    'Retry-After': 'Seconds to wait.',
-  }),
+  503: problem(
+    '`kafka_unavailable`, or `shutting_down` (this instance is draining): nothing was accepted; retry with the same Idempotency-Key.',
+    { 'Retry-After': 'Seconds to wait.' },
+  ),
 };
 
 const replayed = { 'Idempotent-Replayed': '`true` when this is the stored answer to an earlier request.' };
@@ -522,7 +523,10 @@ const opsOperations: ApiOperation[] = [
     summary: 'Readiness of Kafka, the registry and Postgres',
     tag: 'Operations',
     auth: 'none',
-    responses: { 200: text('Ready.'), 503: text('A dependency is down; the body says which.') },
+    responses: {
+      200: text('Ready.'),
+      503: text('A dependency is down (the body says which), or the instance is shutting down (`draining`).'),
+    },
   },
   {
     method: 'get',
@@ -541,6 +545,19 @@ const opsOperations: ApiOperation[] = [
     tag: 'Operations',
     auth: 'none',
     responses: { 200: text('The OpenAPI 3.1 document.') },
+  },
+  {
+    method: 'get',
+    path: '/asyncapi.json',
+    operationId: 'asyncApiDocument',
+    summary: "The AsyncAPI 3.0 document of Herald's Kafka topics",
+    description:
+      'Every topic with its key, Avro value schemas, headers, producers, consumer groups, partitions and ' +
+      'retention as this deployment is configured: what an analytics consumer needs besides the broker ' +
+      'and registry addresses.',
+    tag: 'Operations',
+    auth: 'none',
+    responses: { 200: text('The AsyncAPI 3.0 document.') },
   },
   {
     method: 'get',

@@ -2,24 +2,31 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { except } from 'hono/combine';
 import { requestId } from 'hono/request-id';
+import { loadCommonConfig } from '@herald/config';
 import type { ProviderConfig } from '@herald/config';
 import { DEFAULT_PRICE_TABLE } from '@herald/domain';
 import type { PriceTable } from '@herald/domain';
 import type { BatchingProducer, SchemaCatalog } from '@herald/kafka';
 import type { Pool } from '@herald/store';
-import { Counter, Histogram, mountOpsRoutes } from '@herald/telemetry';
+import { httpTracing, mountOpsRoutes } from '@herald/telemetry';
 import type { Logger, ReadinessProbe, Registry } from '@herald/telemetry';
 import { DEVELOPMENT_CALLBACK_SIGNING_SECRET, defaultAllowList } from '@herald/webhooks';
 import { DEFAULT_AUTH_SETTINGS } from './auth/settings.js';
 import type { AuthSettings } from './auth/settings.js';
 import { tenantGuards } from './auth/tenant-guards.js';
 import { API_OPERATIONS, apiInfo } from './api-catalog.js';
+import { httpMetrics } from './http-metrics.js';
+import { topicSettingsFromConfig } from './asyncapi.js';
+import type { TopicSettings } from './asyncapi.js';
+import { RequestDrain } from './drain.js';
 import { idempotency } from './idempotency.js';
 import { inboundKeywordHandler } from './inbound-keywords.js';
+import { createIngressMetrics } from './metrics.js';
 import { Problem, renderProblem, toProblem } from './problems.js';
 import { adminRoutes } from './routes/admin.js';
 import { adminDlqRoutes } from './routes/admin-dlq.js';
 import { adminProviderHealthRoutes } from './routes/admin-provider-health.js';
+import { asyncApiRoutes } from './routes/asyncapi.js';
 import { batchRoutes } from './routes/batch.js';
 import { broadcastsRoutes } from './routes/broadcasts.js';
 import { docsRoutes } from './routes/docs.js';
@@ -58,6 +65,10 @@ export interface IngressDeps {
   maxBroadcastBodyBytes?: number;
   /** Webhook URL allowlist and callback master secret; DEFAULT_WEBHOOK_SETTINGS when omitted. */
   webhooks?: WebhookSettings;
+  /** Topics, partitions, retention, brokers and registry /asyncapi.json describes; defaults when omitted. */
+  topicSettings?: TopicSettings;
+  /** Shutdown drain: main.ts begins it on SIGTERM; a fresh, never-draining one when omitted. */
+  drain?: RequestDrain;
 }
 
 /** Loopback allowed, the public development callback master secret: development only. */
@@ -83,28 +94,14 @@ const tooLarge = (maxSize: number) =>
 export function createIngressApp(deps: IngressDeps): Hono {
   const clock = deps.clock ?? Date.now;
   const app = new Hono();
-  const requests = new Counter({
-    name: 'herald_http_requests_total',
-    help: 'HTTP requests',
-    labelNames: ['method', 'route', 'status'],
-    registers: [deps.metrics],
-  });
-  const duration = new Histogram({
-    name: 'herald_http_request_duration_seconds',
-    help: 'HTTP request latency',
-    labelNames: ['method', 'route'],
-    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-    registers: [deps.metrics],
-  });
 
   app.use(requestId());
-  app.use(async function observe(c, next) {
-    const end = duration.startTimer();
-    await next();
-    const route = c.req.routePath;
-    end({ method: c.req.method, route });
-    requests.inc({ method: c.req.method, route, status: String(c.res.status) });
-  });
+  // After requestId, so the request's span carries it; before everything else, so it spans it all.
+  app.use(httpTracing({ attributes: (c) => ({ 'herald.request_id': c.get('requestId') }) }));
+  app.use(httpMetrics(createIngressMetrics(deps.metrics)));
+  // After `httpMetrics`, so refusals while draining are counted; before everything that does work.
+  const drain = deps.drain ?? new RequestDrain();
+  app.use(drain.middleware());
   const bodyLimitDefault = tooLarge(deps.maxBodyBytes);
   const bodyLimitBroadcast = tooLarge(deps.maxBroadcastBodyBytes ?? 16 * 1024 * 1024);
   app.use(function limitBody(c, next) {
@@ -123,7 +120,7 @@ export function createIngressApp(deps: IngressDeps): Hono {
     ),
   );
 
-  mountOpsRoutes(app, deps.metrics, deps.ready);
+  mountOpsRoutes(app, deps.metrics, deps.ready, { draining: () => drain.draining });
   const auth = deps.auth ?? DEFAULT_AUTH_SETTINGS;
   app.route(
     '/v1/admin/dlq',
@@ -175,5 +172,6 @@ export function createIngressApp(deps: IngressDeps): Hono {
     telegramCallbackRoutes({ ...deps, onInbound: inboundKeywordHandler(deps.pool, deps.log) }),
   );
   app.route('/', docsRoutes(apiInfo(deps.publicUrl), API_OPERATIONS));
+  app.route('/', asyncApiRoutes(deps.topicSettings ?? topicSettingsFromConfig(loadCommonConfig({}))));
   return app;
 }

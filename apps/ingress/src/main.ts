@@ -1,6 +1,7 @@
+import { eventTypesProducedBy } from '@herald/contracts';
 import { loadProviders } from '@herald/config';
 import { BatchingProducer, createIdempotentProducer } from '@herald/kafka';
-import { bootService, runService } from '@herald/service';
+import { bootService, postgresCheck, runService } from '@herald/service';
 import {
   addApiKey,
   addCreditsEntry,
@@ -10,11 +11,13 @@ import {
   migrate,
 } from '@herald/store';
 import type { Pool } from '@herald/store';
-import { Histogram, listen } from '@herald/telemetry';
+import { listen } from '@herald/telemetry';
 import { MICROS_PER_CREDIT } from '@herald/domain';
 import { createIngressApp } from './app.js';
+import { topicSettingsFromConfig } from './asyncapi.js';
 import { authSettingsFromConfig } from './auth/settings.js';
 import { loadIngressConfig, webhookSettingsFromConfig } from './config.js';
+import { RequestDrain } from './drain.js';
 import { startIdempotencyPurge } from './idempotency.js';
 import { loadPriceTable } from './prices.js';
 
@@ -31,18 +34,11 @@ async function seedDemoCredits(pool: Pool, tenantId: string, credits: number): P
   if (!result.ok) throw new Error(`seeding demo credits failed: ${result.message}`);
 }
 
-runService('ingress', 15000, async () => {
+runService('ingress', async () => {
   const config = loadIngressConfig();
   const providers = loadProviders(config.HERALD_PROVIDERS_FILE);
   const prices = loadPriceTable(config.HERALD_PRICES_FILE);
-  const service = await bootService('ingress', config, [
-    'MessageAccepted',
-    'MessageCancelRequested',
-    'MessageDelivered',
-    'MessageUndelivered',
-    'MessageFailed',
-    'MessageRead',
-  ]);
+  const service = await bootService('ingress', config, eventTypesProducedBy('ingress'));
   const { log, metrics } = service;
   if (!config.HERALD_CALLBACK_SIGNING_SECRET)
     log.warn(
@@ -60,27 +56,16 @@ runService('ingress', 15000, async () => {
 
   const kafkaProducer = createIdempotentProducer(service.kafka);
   await kafkaProducer.connect();
-  const produceSeconds = new Histogram({
-    name: 'herald_produce_batch_seconds',
-    help: 'Duration of one group-commit produce request',
-    registers: [metrics],
-  });
-  const produceSize = new Histogram({
-    name: 'herald_produce_batch_records',
-    help: 'Records per produce request',
-    buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 5000],
-    registers: [metrics],
-  });
   const producer = new BatchingProducer(kafkaProducer, {
     maxBatchRecords: config.HERALD_PRODUCE_MAX_BATCH,
     lingerMs: config.HERALD_PRODUCE_LINGER_MS,
-    onBatch: (records, ms, error) => {
-      produceSeconds.observe(ms / 1000);
-      produceSize.observe(records);
+    metrics: service.kafkaMetrics,
+    onBatch: (records, _ms, error) => {
       if (error) log.error({ err: error, records }, 'produce request failed');
     },
   });
 
+  const drain = new RequestDrain();
   const app = createIngressApp({
     pool,
     producer,
@@ -95,28 +80,32 @@ runService('ingress', 15000, async () => {
     cancelWaitMs: config.HERALD_CANCEL_WAIT_MS,
     maxBroadcastBodyBytes: config.HERALD_MAX_BROADCAST_BODY_BYTES,
     webhooks: webhookSettingsFromConfig(config),
+    topicSettings: topicSettingsFromConfig(config),
     log,
     metrics,
-    ready: async () => [
-      ...(await service.infrastructureChecks()),
-      await pool.query('SELECT 1').then(
-        () => ({ name: 'postgres', ok: true }),
-        (error: unknown) => ({ name: 'postgres', ok: false, detail: String(error) }),
-      ),
-    ],
+    ready: service.readiness(postgresCheck(pool)),
+    drain,
   });
   const server = await listen(app, config.HERALD_HTTP_PORT, config.HERALD_HTTP_HOST);
+  // Waiting for keep-alive connections to go may take a third of the shutdown deadline at most.
+  drain.attach(server.server, Math.floor(config.HERALD_SHUTDOWN_TIMEOUT_MS / 3));
   const stopPurge = startIdempotencyPurge(pool, log);
   log.info(
     { url: `http://${config.HERALD_HTTP_HOST}:${server.port}`, publicUrl: config.HERALD_PUBLIC_URL },
     'ingress listening',
   );
 
+  // The order matters: a request answered 202 is in Kafka, and none is cut off half way.
   return async () => {
-    await server.close(); // stop taking requests; those in flight finish and are produced
+    drain.begin(); // /readyz says draining; new requests get 503 shutting_down
+    // Requests in flight finish, each 202 after its produce is acknowledged; clients' connections
+    // close (or outlive their keep-alive timeout), so none is cut off under a request.
+    await drain.idle();
+    await server.close(); // only then the listener: later connections are refused
     stopPurge();
-    await producer.close();
+    await producer.close(); // flushes anything still queued and refuses more
     await kafkaProducer.disconnect();
+    await service.kafkaMetrics.close();
     await pool.end();
   };
 });

@@ -25,6 +25,7 @@ export type ProblemCode =
   | 'webhook_verification_failed'
   | 'unknown_provider'
   | 'kafka_unavailable'
+  | 'shutting_down'
   | 'dlq_not_replayable'
   | 'webhook_url_not_allowed'
   | 'webhook_url_unresolvable'

@@ -2,14 +2,17 @@ import anyTest from 'ava';
 import type { TestFn } from 'ava';
 import pg from 'pg';
 import { twilioSignature } from '@herald/transports';
-import { requireServices, startStack, waitFor } from '@herald/testkit';
+import { devProvidersFile, requireServices, startStack, waitFor } from '@herald/testkit';
 import type { TestStack } from '@herald/testkit';
 
 const test = anyTest as TestFn<{ stack: TestStack }>;
 
 test.before(async (t) => {
   const services = await requireServices();
-  t.context.stack = await startStack(services);
+  // Twilio accounts only: these tests assert Twilio's message ids and drive its signed callbacks,
+  // and the development SMPP account would otherwise take about one message in nine.
+  const providers = devProvidersFile((provider) => provider.kind === 'twilio');
+  t.context.stack = await startStack(services, { env: { HERALD_PROVIDERS_FILE: providers } });
 });
 
 test.after.always(async (t) => {

@@ -5,51 +5,36 @@ import {
   eventHeaders,
   startStoredOffsetConsumer,
 } from '@herald/kafka';
-import { bootService, runService } from '@herald/service';
+import { eventTypesProducedBy } from '@herald/contracts';
+import { bootService, consumerCheck, postgresCheck, runService } from '@herald/service';
 import type { Service } from '@herald/service';
 import { createPool, migrate, readOffsets } from '@herald/store';
-import { Counter, Histogram, startOpsServer } from '@herald/telemetry';
+import { startOpsServer } from '@herald/telemetry';
 import { loadProjectorConfig } from './config.js';
 import { projectDeadLetters } from './dead-letters.js';
+import { countSettled, createProjectorMetrics } from './metrics.js';
 import { projectBatch } from './project-batch.js';
 import type { MessageLocking } from './project-batch.js';
 
-runService('projector', 15000, async () => {
+runService('projector', async () => {
   const config = loadProjectorConfig();
   // The projector writes only the events of provider callbacks parked before their send was known.
-  const service = await bootService('projector', config, [
-    'MessageDelivered',
-    'MessageRead',
-    'MessageUndelivered',
-    'MessageFailed',
-  ]);
+  const service = await bootService('projector', config, eventTypesProducedBy('projector'));
   const { log, metrics, topics } = service;
   const pool = createPool(config.DATABASE_URL, config.HERALD_PROJECTOR_CONCURRENCY + 2);
   const applied = await migrate(pool);
   if (applied.length > 0) log.info({ migrations: applied }, 'database migrated');
 
   const groupId = `${config.HERALD_TOPIC_PREFIX}herald-projector`;
-  const projected = new Counter({
-    name: 'herald_projector_events_total',
-    help: 'Events applied to read models',
-    labelNames: ['topic', 'outcome'],
-    registers: [metrics],
-  });
-  const poisoned = new Counter({
-    name: 'herald_projector_poison_records_total',
-    help: 'Undecodable records skipped',
-    labelNames: ['topic', 'code'],
-    registers: [metrics],
-  });
-  const batchSeconds = new Histogram({
-    name: 'herald_projector_batch_seconds',
-    help: 'Duration of one projection transaction',
-    registers: [metrics],
-  });
+  const instruments = createProjectorMetrics(metrics, pool, log);
 
   const parkedProducer = createIdempotentProducer(service.kafka);
   await parkedProducer.connect();
-  const parked = new BatchingProducer(parkedProducer, { maxBatchRecords: 1000, lingerMs: 1 });
+  const parked = new BatchingProducer(parkedProducer, {
+    maxBatchRecords: 1000,
+    lingerMs: 1,
+    metrics: service.kafkaMetrics,
+  });
 
   const consumed = [
     topics.requested,
@@ -73,18 +58,18 @@ runService('projector', 15000, async () => {
     log,
     concurrency: config.HERALD_PROJECTOR_CONCURRENCY,
     sessionTimeoutMs: config.HERALD_CONSUMER_SESSION_TIMEOUT_MS,
+    metrics: service.kafkaMetrics,
     storedOffsets: (assignment) => readOffsets(pool, groupId, assignment),
     handle: async (batch) => {
       // The projector is not the owner of these topics' dead letters (router and sender are); it
-      // records the poison record's position by moving past it and counts it.
+      // records the poison record's position by moving past it (KafkaMetrics counts it).
       for (const bad of batch.poison) {
-        poisoned.inc({ topic: bad.topic, code: bad.error.code });
         log.warn(
           { topic: bad.topic, partition: bad.partition, offset: bad.offset, code: bad.error.code },
           'skipping poison record',
         );
       }
-      const end = batchSeconds.startTimer();
+      const end = instruments.batchSeconds.startTimer();
       const outcome = await projectBatch(
         pool,
         groupId,
@@ -99,11 +84,21 @@ runService('projector', 15000, async () => {
             })),
           ),
         locking,
+        log,
       );
       end();
-      projected.inc({ topic: batch.topic, outcome: 'applied' }, outcome.applied);
-      projected.inc({ topic: batch.topic, outcome: 'skipped' }, outcome.skipped);
-      log.debug({ topic: batch.topic, partition: batch.partition, ...outcome }, 'batch projected');
+      instruments.projected.inc({ topic: batch.topic, outcome: 'applied' }, outcome.applied);
+      instruments.projected.inc({ topic: batch.topic, outcome: 'skipped' }, outcome.skipped);
+      countSettled(instruments, outcome.settled);
+      log.debug(
+        {
+          topic: batch.topic,
+          partition: batch.partition,
+          applied: outcome.applied,
+          skipped: outcome.skipped,
+        },
+        'batch projected',
+      );
     },
   });
 
@@ -118,6 +113,7 @@ runService('projector', 15000, async () => {
     concurrency: 1,
     decode: false,
     sessionTimeoutMs: config.HERALD_CONSUMER_SESSION_TIMEOUT_MS,
+    metrics: service.kafkaMetrics,
     storedOffsets: (assignment) => readOffsets(pool, dlqGroupId, assignment),
     handle: async (batch) => {
       const recorded = await projectDeadLetters(pool, dlqGroupId, batch);
@@ -128,23 +124,22 @@ runService('projector', 15000, async () => {
   const ops = await startOpsServer({
     port: config.HERALD_PROJECTOR_OPS_PORT,
     registry: metrics,
-    ready: async () => [
-      ...(await service.infrastructureChecks()),
-      await pool.query('SELECT 1').then(
-        () => ({ name: 'postgres', ok: true }),
-        (error: unknown) => ({ name: 'postgres', ok: false, detail: String(error) }),
-      ),
-      { name: 'consumer', ok: consumer.joined, detail: consumer.joined ? 'assigned' : 'joining group' },
-    ],
+    ready: service.readiness(
+      postgresCheck(pool),
+      consumerCheck('consumer', consumer),
+      consumerCheck('dlq-consumer', deadLetters),
+    ),
   });
   log.info({ groupId, opsPort: ops.port }, 'projector running');
 
   return async () => {
-    await consumer.stop();
-    await deadLetters.stop();
+    // Each batch in hand commits its rows and offsets in its Postgres transaction, then the
+    // members leave their groups (at once, not after a session timeout).
+    await Promise.all([consumer.stop(), deadLetters.stop()]);
     await parked.close();
     await parkedProducer.disconnect();
     await ops.close();
+    await service.kafkaMetrics.close();
     await pool.end();
   };
 });

@@ -1,4 +1,4 @@
-import type { PartitionBatch } from '@herald/kafka';
+import type { DecodedRecord, PartitionBatch } from '@herald/kafka';
 import { nextOffset } from '@herald/kafka';
 import { applyProjections, foldEvents, shareProjectionLock } from '@herald/projections';
 import {
@@ -12,7 +12,9 @@ import {
   storeOffset,
   storedEventIds,
 } from '@herald/store';
-import type { NewStoredEvent, Pool } from '@herald/store';
+import type { NewStoredEvent, Pool, SettledCredits } from '@herald/store';
+import { inBatchSpan, traceFieldsOfHeaders } from '@herald/telemetry';
+import type { Logger } from '@herald/telemetry';
 import type { PendingCallbackEvent } from './pending-callbacks.js';
 import { pendingCallbacksFor } from './pending-callbacks.js';
 import { settlementFor } from './settlements.js';
@@ -21,6 +23,8 @@ import { settlementFor } from './settlements.js';
 export interface ProjectionOutcome {
   applied: number;
   skipped: number;
+  /** Captures and releases of credits this batch appended to the ledger. */
+  settled: SettledCredits[];
 }
 
 /**
@@ -34,14 +38,39 @@ export type MessageLocking = 'lanes' | 'messages';
  * next offset, all in one Postgres transaction: a crash anywhere leaves either the whole batch
  * applied with its offset, or nothing. Records below the stored offset (Kafka redelivery after a
  * crash) and events already stored (duplicates) are skipped, so a replayed batch changes nothing.
+ *
+ * The batch runs in one span linked to every record's trace; each event applied gets a debug line
+ * with its own message's trace id, once committed.
  */
-export function projectBatch(
+export async function projectBatch(
   pool: Pool,
   groupId: string,
   batch: PartitionBatch,
   releaseParked: (events: PendingCallbackEvent[]) => Promise<void> = async () => undefined,
   locking: MessageLocking = 'lanes',
+  log?: Logger,
 ): Promise<ProjectionOutcome> {
+  const attributes = {
+    'messaging.system': 'kafka',
+    'messaging.operation.type': 'process',
+    'messaging.destination.name': batch.topic,
+    'messaging.destination.partition.id': String(batch.partition),
+    'messaging.consumer.group.name': groupId,
+  };
+  const { outcome, applied } = await inBatchSpan(`project ${batch.topic}`, batch.records, attributes, () =>
+    applyBatch(pool, groupId, batch, releaseParked, locking),
+  );
+  if (log?.isLevelEnabled('debug')) for (const record of applied) logProjected(log, record);
+  return outcome;
+}
+
+function applyBatch(
+  pool: Pool,
+  groupId: string,
+  batch: PartitionBatch,
+  releaseParked: (events: PendingCallbackEvent[]) => Promise<void>,
+  locking: MessageLocking,
+): Promise<{ outcome: ProjectionOutcome; applied: DecodedRecord[] }> {
   return inTransaction(pool, async (client) => {
     // Shared with other projection transactions; a replay's swap waits for it and holds it off.
     await shareProjectionLock(client);
@@ -95,7 +124,7 @@ export function projectBatch(
     const settlements = fresh.flatMap(({ event }) => settlementFor(event) ?? []);
     // The ledger entries carry the events' own time, so a rebuild writes the same rows.
     const latest = fresh.reduce((max, { event }) => Math.max(max, event.occurredAt), 0);
-    if (settlements.length > 0) await settleCredits(client, settlements, latest);
+    const settled = settlements.length > 0 ? await settleCredits(client, settlements, latest) : [];
     // Provider callbacks that arrived before these sends were known become events now, produced
     // before this transaction commits (a failed commit re-produces them with the same ids).
     const sends = fresh.flatMap(({ event }) => (event.type === 'MessageSent' ? [event] : []));
@@ -104,8 +133,30 @@ export function projectBatch(
       if (parked.length > 0) await releaseParked(parked);
     }
     await storeOffset(client, groupId, batch.topic, batch.partition, nextOffset(batch.lastOffset));
-    return { applied: fresh.length, skipped: batch.records.length - fresh.length };
+    return {
+      outcome: { applied: fresh.length, skipped: batch.records.length - fresh.length, settled },
+      applied: fresh,
+    };
   });
+}
+
+/** `event projected` at debug, with the trace id the event's record carries (its message's). */
+function logProjected(log: Logger, { event, headers, topic, partition, offset }: DecodedRecord): void {
+  const requestId = headers['request-id'];
+  log.debug(
+    {
+      ...traceFieldsOfHeaders(headers),
+      ...(requestId === undefined ? {} : { requestId: String(requestId) }),
+      tenantId: event.tenantId,
+      messageId: event.messageId,
+      eventType: event.type,
+      eventId: event.eventId,
+      topic,
+      partition,
+      offset,
+    },
+    'event projected',
+  );
 }
 
 function traceMetadata(headers: PartitionBatch['records'][number]['headers']): Record<string, string> {

@@ -25,6 +25,12 @@ export type SimulatorInput = SimulatorOptionsInput & {
   telegram?: TelegramSimOptionsInput;
 };
 
+/** Whether one of the simulator's servers (HTTP, SMPP) is listening, for /readyz. */
+export interface ServerCheck {
+  name: string;
+  ok: boolean;
+}
+
 /** What shutdown did with the status lifecycles still running when it started. */
 export interface CloseReport {
   pendingAtClose: number;
@@ -45,6 +51,10 @@ export interface Simulator {
   telegram: TelegramSimOptions;
   /** The simulated SMSC; call `smpp.listen(host, port)` to serve it beside the HTTP app. */
   smpp: SmppSimulator;
+  /** Tells /readyz which servers must be listening; until called, /readyz answers 503. */
+  serving(checks: () => ServerCheck[]): void;
+  /** /readyz answers 503 `draining` from now on; sends are still served until `close`. */
+  drain(): void;
   /**
    * Refuses new sends, fires pending status steps at once, and cancels whatever has not
    * finished after `graceMs`. Idempotent.
@@ -80,9 +90,17 @@ export function createSimulatorApp(input?: SimulatorInput): Simulator {
     isClosing: () => closing !== null,
   });
   const app = new Hono();
+  let servers: () => ServerCheck[] = () => [];
+  let draining = false;
   app.get('/healthz', (c) =>
     closing === null ? c.json({ status: 'ok' }) : c.json({ status: 'stopping' }, 503),
   );
+  app.get('/readyz', (c) => {
+    if (draining || closing !== null) return c.json({ status: 'draining', checks: [] }, 503);
+    const checks = servers();
+    const ok = checks.length > 0 && checks.every((check) => check.ok);
+    return c.json({ status: ok ? 'ready' : 'not_ready', checks }, ok ? 200 : 503);
+  });
   app.get('/sim/stats', (c) => c.json(stats.snapshot(scheduler.pending())));
   const streams = seededStreams(options.seed);
   const vendorDeps = { options, ...streams, scheduler, callbacks, stats, isClosing: () => closing !== null };
@@ -114,6 +132,12 @@ export function createSimulatorApp(input?: SimulatorInput): Simulator {
     whatsapp,
     telegram,
     smpp,
+    serving: (checks) => {
+      servers = checks;
+    },
+    drain: () => {
+      draining = true;
+    },
     close: (graceMs) => (closing ??= shutdown(graceMs)),
   };
 }

@@ -22,6 +22,10 @@ async function run(config: SimulatorConfig): Promise<void> {
   const simulator = createSimulatorApp({ ...config.simulator, logger });
   const server = await listen(simulator.app, config.host, config.port);
   const smppServer = config.smppPort === 0 ? null : await simulator.smpp.listen(config.host, config.smppPort);
+  simulator.serving(() => [
+    { name: 'http', ok: server.listening() },
+    ...(smppServer === null ? [] : [{ name: 'smpp', ok: simulator.smpp.listening }]),
+  ]);
   const {
     seed,
     latencyMs,
@@ -52,6 +56,7 @@ async function run(config: SimulatorConfig): Promise<void> {
       process.exit(1);
     }
     stopping = true;
+    simulator.drain();
     logger.info(
       { signal, graceMs: config.shutdownGraceMs },
       'stopping: refusing new connections, flushing pending callbacks',

@@ -6,6 +6,8 @@ import type { Hono } from 'hono';
 export interface RunningServer {
   url: string;
   port: number;
+  /** True while the socket is bound (until `close`). */
+  listening(): boolean;
   /** Stops accepting connections and resolves once in-flight requests have been answered. */
   close(): Promise<void>;
 }
@@ -26,6 +28,7 @@ export async function listen(app: Hono, host: string, port: number): Promise<Run
   return {
     url: `http://${hostInUrl}:${address.port}`,
     port: address.port,
+    listening: () => server.listening,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));

@@ -87,6 +87,9 @@ test('the process serves, then stops cleanly on SIGTERM', async (t) => {
   const response = await request(`${String(listening.url)}/healthz`);
   t.is(response.statusCode, 200);
   await response.body.dump();
+  const ready = await request(`${String(listening.url)}/readyz`);
+  t.is(ready.statusCode, 200);
+  t.deepEqual(await ready.body.json(), { status: 'ready', checks: [{ name: 'http', ok: true }] });
   const exited = once(child, 'exit');
   const stopped = logEntry(/^stopped/);
   child.kill('SIGTERM');

@@ -1,32 +1,23 @@
+import { eventTypesProducedBy } from '@herald/contracts';
 import { watchProviders } from '@herald/config';
 import { createTransactionalProducer, startTransactionalProcessor } from '@herald/kafka';
-import { bootService, runService } from '@herald/service';
+import { bootService, consumerCheck, postgresCheck, runService } from '@herald/service';
 import { createPool, migrate } from '@herald/store';
-import { Counter, startOpsServer } from '@herald/telemetry';
+import { startOpsServer } from '@herald/telemetry';
 import { loadRouterConfig } from './config.js';
+import { createRouterMetrics } from './metrics.js';
 import type { RouterDeps } from './requested-batch.js';
 import { handleRequestedBatch } from './requested-batch.js';
 import { watchOpenCircuits } from './circuits.js';
 import { startScheduler } from './scheduler.js';
 
-runService('router', 15000, async () => {
+runService('router', async () => {
   const config = loadRouterConfig();
-  const service = await bootService('router', config, [
-    'MessageRouted',
-    'MessageFailed',
-    'MessageScheduled',
-    'MessageCancelled',
-    'MessageExpired',
-  ]);
+  const service = await bootService('router', config, eventTypesProducedBy('router'));
   const { log, metrics, topics, catalog } = service;
   const pool = createPool(config.DATABASE_URL, config.HERALD_ROUTER_CONCURRENCY + 2);
   await migrate(pool);
-  const decisions = new Counter({
-    name: 'herald_router_decisions_total',
-    help: 'Router outcomes by event type',
-    labelNames: ['type'],
-    registers: [metrics],
-  });
+  const { decisions } = createRouterMetrics(metrics);
   const providers = watchProviders(config.HERALD_PROVIDERS_FILE, {
     onReload: (list) =>
       log.info({ providers: list.map((p) => ({ id: p.id, weight: p.weight })) }, 'providers reloaded'),
@@ -34,6 +25,7 @@ runService('router', 15000, async () => {
       log.error({ err: error }, 'providers file is invalid; keeping the previous configuration'),
   });
   const circuits = watchOpenCircuits(pool, log, 1000);
+  const groupId = `${config.HERALD_TOPIC_PREFIX}herald-router`;
   const deps: RouterDeps = {
     pool,
     providers: providers.current,
@@ -42,8 +34,9 @@ runService('router', 15000, async () => {
     topics,
     clock: Date.now,
     random: Math.random,
+    log,
+    groupId,
   };
-  const groupId = `${config.HERALD_TOPIC_PREFIX}herald-router`;
 
   const processor = await startTransactionalProcessor({
     kafka: service.kafka,
@@ -54,6 +47,7 @@ runService('router', 15000, async () => {
     concurrency: config.HERALD_ROUTER_CONCURRENCY,
     instanceId: config.HERALD_INSTANCE_ID,
     dlqTopic: topics.dlq,
+    metrics: service.kafkaMetrics,
     process: async (records) => {
       const out = await handleRequestedBatch(deps, records);
       for (const record of out) decisions.inc({ type: String(record.headers?.['event-type'] ?? 'unknown') });
@@ -68,15 +62,13 @@ runService('router', 15000, async () => {
   const scheduler = startScheduler(deps, schedulerProducer, log, {
     intervalMs: config.HERALD_SCHEDULER_INTERVAL_MS,
     batchSize: config.HERALD_SCHEDULER_BATCH,
+    metrics: service.kafkaMetrics,
   });
 
   const ops = await startOpsServer({
     port: config.HERALD_ROUTER_OPS_PORT,
     registry: metrics,
-    ready: async () => [
-      ...(await service.infrastructureChecks()),
-      { name: 'consumer', ok: processor.joined, detail: processor.joined ? 'assigned' : 'joining group' },
-    ],
+    ready: service.readiness(postgresCheck(pool), consumerCheck('consumer', processor)),
   });
   log.info(
     {
@@ -85,13 +77,15 @@ runService('router', 15000, async () => {
     },
     'router running',
   );
+  // Work in hand finishes and commits (the scheduler's tick, the processor's batches in their Kafka
+  // transactions) before the producers and the pool they use go away; /readyz says draining meanwhile.
   return async () => {
     providers.stop();
     circuits.stop();
-    await scheduler.stop();
-    await processor.stop();
+    await Promise.all([scheduler.stop(), processor.stop()]);
     await schedulerProducer.disconnect();
     await ops.close();
+    await service.kafkaMetrics.close();
     await pool.end();
   };
 });

@@ -13,6 +13,14 @@ import {
   scheduleMessages,
 } from '@herald/store';
 import type { Pool, PoolClient } from '@herald/store';
+import {
+  endSpan,
+  startConsumerSpan,
+  traceFieldsOf,
+  traceFieldsOfHeaders,
+  traceparentOf,
+} from '@herald/telemetry';
+import type { Logger, TraceContext } from '@herald/telemetry';
 import type { IHeaders } from 'kafkajs';
 import { cancelled, candidatesFor, expired, routeNow, scheduled, triage } from './route.js';
 
@@ -27,12 +35,23 @@ export interface RouterDeps {
   topics: Topics;
   clock: () => number;
   random: () => number;
+  log: Logger;
+  /** The router's consumer group, named on its spans. */
+  groupId: string;
 }
 
 /** An accepted message with the Kafka headers it arrived with (trace context). */
 export interface AcceptedInput {
   event: MessageAccepted;
   headers: IHeaders;
+  /** The span of the message's work in this batch; without one, the headers' trace is carried on. */
+  trace?: TraceContext;
+}
+
+/** A cancel request and the span of its work in this batch. */
+interface CancelInput {
+  record: DecodedRecord;
+  trace: TraceContext;
 }
 
 /**
@@ -41,35 +60,59 @@ export interface AcceptedInput {
  * before the caller's Kafka transaction; all of it is idempotent per message, so a batch retried
  * after a failed Kafka commit makes the same decisions and emits events with the same ids.
  */
-export function handleRequestedBatch(deps: RouterDeps, records: DecodedRecord[]): Promise<OutgoingRecord[]> {
+export async function handleRequestedBatch(
+  deps: RouterDeps,
+  records: DecodedRecord[],
+): Promise<OutgoingRecord[]> {
+  // One span per record, continued from its headers: the batch is decided set-based, but each
+  // message's trace shows its own step through the router.
+  const spans = records.map((record) => startConsumerSpan(record, deps.groupId));
+  try {
+    const out = await decideBatch(deps, records, spans);
+    for (const span of spans) endSpan(span);
+    return out;
+  } catch (error) {
+    for (const span of spans) endSpan(span, error);
+    throw error;
+  }
+}
+
+function decideBatch(
+  deps: RouterDeps,
+  records: DecodedRecord[],
+  spans: TraceContext[],
+): Promise<OutgoingRecord[]> {
   const now = deps.clock();
   const accepted: AcceptedInput[] = [];
-  const cancels: DecodedRecord[] = [];
-  for (const record of records) {
+  const cancels: CancelInput[] = [];
+  records.forEach((record, index) => {
+    const trace = spans[index];
+    if (trace === undefined) return;
     if (record.event.type === 'MessageAccepted')
-      accepted.push({ event: record.event as MessageAccepted, headers: record.headers });
-    else if (record.event.type === 'MessageCancelRequested') cancels.push(record);
-  }
+      accepted.push({ event: record.event as MessageAccepted, headers: record.headers, trace });
+    else if (record.event.type === 'MessageCancelRequested') cancels.push({ record, trace });
+  });
   return inTransaction(deps.pool, async (client) => {
     const out: OutgoingRecord[] = [];
     const due: AcceptedInput[] = [];
     const held: AcceptedInput[] = [];
     for (const input of accepted) {
       const decision = triage(input.event, now);
-      if (decision === 'expire') out.push(toRecord(deps, expired(input.event, now), input.headers));
+      if (decision === 'expire') out.push(toRecord(deps, expired(input.event, now), input));
       else if (decision === 'schedule') held.push(input);
       else due.push(input);
     }
     await scheduleMessages(
       client,
-      held.map(({ event }) => ({
-        messageId: event.messageId,
-        tenantId: event.tenantId,
-        dueAt: event.sendAt ?? now,
-        accepted: event,
+      held.map((input) => ({
+        messageId: input.event.messageId,
+        tenantId: input.event.tenantId,
+        dueAt: input.event.sendAt ?? now,
+        accepted: input.event,
+        traceparent: heldTraceparent(input),
       })),
     );
-    for (const input of held) out.push(toRecord(deps, scheduled(input.event, now), input.headers));
+    for (const input of held) out.push(toRecord(deps, scheduled(input.event, now), input));
     out.push(...(await routeDue(client, deps, due, now)));
     out.push(...(await carryOutCancels(client, deps, cancels, now)));
     return out;
@@ -107,7 +150,8 @@ export async function routeDue(
     })),
     now,
   );
-  return due.map(({ event, headers }, index) => {
+  return due.map((input, index) => {
+    const { event } = input;
     const hold = holds.get(event.messageId);
     const facts = {
       optedOut: optedOut[index] === true,
@@ -116,42 +160,76 @@ export async function routeDue(
         ? { hold: hold.ok ? { ok: true as const } : { ok: false as const, available: hold.available } }
         : {}),
     };
-    return toRecord(deps, routeNow(event, deps.providers(), facts, deps.random(), now), headers);
+    return toRecord(deps, routeNow(event, deps.providers(), facts, deps.random(), now), input);
   });
 }
 
 async function carryOutCancels(
   client: PoolClient,
   deps: RouterDeps,
-  cancels: DecodedRecord[],
+  cancels: CancelInput[],
   now: number,
 ): Promise<OutgoingRecord[]> {
   const statuses = await cancelScheduled(
     client,
-    cancels.map((record) => record.event.messageId),
+    cancels.map(({ record }) => record.event.messageId),
   );
   // A cancel request for a message routed already changes nothing: the client is told 409 by the
   // ingress, which sees the message move past `scheduled`.
   return cancels
-    .filter((record) => statuses.get(record.event.messageId) === 'cancelled')
-    .map(({ event, headers }) =>
-      toRecord(
-        deps,
-        cancelled({ messageId: event.messageId, tenantId: event.tenantId, to: event.to }, now),
+    .filter(({ record }) => statuses.get(record.event.messageId) === 'cancelled')
+    .map(({ record: { event, headers }, trace }) =>
+      toRecord(deps, cancelled({ messageId: event.messageId, tenantId: event.tenantId, to: event.to }, now), {
         headers,
-      ),
+        trace,
+      }),
     );
 }
 
-function toRecord(deps: RouterDeps, event: HeraldEvent, cause: IHeaders): OutgoingRecord {
+function toRecord(
+  deps: RouterDeps,
+  event: HeraldEvent,
+  cause: { headers: IHeaders; trace?: TraceContext | undefined },
+): OutgoingRecord {
   const topic =
     event.type === 'MessageRouted'
       ? topicFor(deps.topics, 'MessageRouted', event.priority)
       : topicFor(deps.topics, event.type);
+  logDecision(deps.log, event, cause);
   return {
     topic,
     key: event.to,
     value: encodeEvent(deps.catalog, topic, event),
-    headers: eventHeaders(event, cause),
+    headers: eventHeaders(event, cause.headers, cause.trace),
   };
+}
+
+/** `message routed` (scheduled, expired, failed, cancelled) at debug, in the message's trace. */
+function logDecision(
+  log: Logger,
+  event: HeraldEvent,
+  cause: { headers: IHeaders; trace?: TraceContext | undefined },
+): void {
+  if (!log.isLevelEnabled('debug')) return;
+  const requestId = cause.headers['request-id'];
+  log.debug(
+    {
+      ...(cause.trace ? traceFieldsOf(cause.trace) : traceFieldsOfHeaders(cause.headers)),
+      ...(requestId === undefined ? {} : { requestId: String(requestId) }),
+      tenantId: event.tenantId,
+      messageId: event.messageId,
+      ...(event.type === 'MessageRouted'
+        ? { providerId: event.providerId, priority: event.priority, attempt: event.attempt }
+        : {}),
+      ...(event.type === 'MessageFailed' ? { errorCode: event.errorCode } : {}),
+    },
+    event.type.replace(/^Message/, 'message ').toLowerCase(),
+  );
+}
+
+/** The traceparent a held message keeps for its dispatch: its span's here, else the one it came with. */
+function heldTraceparent(input: AcceptedInput): string | null {
+  const own = input.trace ? traceparentOf(input.trace) : null;
+  const cause = input.headers.traceparent;
+  return own ?? (cause === undefined ? null : String(cause));
 }

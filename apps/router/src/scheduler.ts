@@ -1,5 +1,6 @@
 import type { MessageAccepted } from '@herald/domain';
 import { produceInTransaction } from '@herald/kafka';
+import type { KafkaMetrics } from '@herald/kafka';
 import type { Logger } from '@herald/telemetry';
 import { claimDueMessages, inTransaction, markDispatched } from '@herald/store';
 import type { Producer } from 'kafkajs';
@@ -21,7 +22,7 @@ export function startScheduler(
   deps: RouterDeps,
   producer: Producer,
   log: Logger,
-  options: { intervalMs: number; batchSize: number },
+  options: { intervalMs: number; batchSize: number; metrics?: KafkaMetrics },
 ): Scheduler {
   let running = true;
   let timer: NodeJS.Timeout | undefined;
@@ -34,10 +35,14 @@ export function startScheduler(
       const out = await routeDue(
         client,
         deps,
-        due.map((row) => ({ event: row.accepted, headers: {} })),
+        // Each carries on the trace of the request that scheduled it.
+        due.map((row) => ({
+          event: row.accepted,
+          headers: row.traceparent ? { traceparent: row.traceparent } : {},
+        })),
         now,
       );
-      await produceInTransaction(producer, out, log);
+      await produceInTransaction(producer, out, log, { metrics: options.metrics });
       await markDispatched(
         client,
         due.map((row) => row.messageId),

@@ -1,5 +1,6 @@
 import pLimit from 'p-limit';
 import { loadProviders, watchProviders } from '@herald/config';
+import { eventTypesProducedBy } from '@herald/contracts';
 import type { EventOf } from '@herald/contracts';
 import { DEFAULT_CIRCUIT_POLICY } from '@herald/domain';
 import {
@@ -9,52 +10,28 @@ import {
   eventHeaders,
   startTransactionalProcessor,
 } from '@herald/kafka';
-import { bootService, runService } from '@herald/service';
+import { bootService, consumerCheck, postgresCheck, runService } from '@herald/service';
 import { createPool, recordCircuit } from '@herald/store';
-import { Counter, Gauge, Histogram, startOpsServer } from '@herald/telemetry';
+import { activeTraceparent, startOpsServer } from '@herald/telemetry';
 import { loadSenderConfig } from './config.js';
 import type { Lane, SenderDeps } from './dispatch.js';
 import { processDispatch } from './dispatch.js';
 import { ProviderGuards } from './guards.js';
 import { LaneGate } from './lane-gate.js';
+import { createSenderMetrics, observeAttempt } from './metrics.js';
 import { RateGate } from './rate-gate.js';
 import { ReceiptRelay } from './receipts.js';
 import { TransportPool, statusCallbackUrl } from './transports.js';
 
-const CIRCUIT_VALUE = { closed: 0, half_open: 1, open: 2 } as const;
-
-runService('sender', 20000, async () => {
+runService('sender', async () => {
   const config = loadSenderConfig();
-  const service = await bootService('sender', config, [
-    'MessageSent',
-    'MessageDelivered',
-    'MessageRead',
-    'MessageUndelivered',
-    'MessageFailed',
-    'MessageExpired',
-    'MessageRouted',
-  ]);
+  const service = await bootService('sender', config, eventTypesProducedBy('sender'));
   const { log, metrics, topics, catalog } = service;
   const pool = createPool(config.DATABASE_URL, 4);
-  const attempts = new Counter({
-    name: 'herald_provider_attempts_total',
-    help: 'Provider send attempts',
-    labelNames: ['provider', 'outcome', 'code'],
-    registers: [metrics],
-  });
-  const latency = new Histogram({
-    name: 'herald_provider_latency_seconds',
-    help: 'Provider API call latency',
-    labelNames: ['provider'],
-    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-    registers: [metrics],
-  });
-  const circuitGauge = new Gauge({
-    name: 'herald_provider_circuit_state',
-    help: 'Circuit state per provider: 0 closed, 1 half-open, 2 open',
-    labelNames: ['provider'],
-    registers: [metrics],
-  });
+  // The circuit gauge reads `guards` on scrape, once everything below exists.
+  const instruments = createSenderMetrics(metrics, () =>
+    source.current().map((provider) => ({ provider: provider.id, state: guards.state(provider.id) })),
+  );
 
   const transports = new TransportPool(loadProviders(config.HERALD_PROVIDERS_FILE));
   const source = watchProviders(config.HERALD_PROVIDERS_FILE, {
@@ -81,7 +58,7 @@ runService('sender', 20000, async () => {
     (providerId) => ({ ...defaultCircuit, ...source.current().find((p) => p.id === providerId)?.circuit }),
     Date.now,
     (change) => {
-      circuitGauge.set({ provider: change.providerId }, CIRCUIT_VALUE[change.state]);
+      instruments.circuitTransitions.inc({ provider: change.providerId, state: change.state });
       log.warn({ provider: change.providerId, state: change.state }, 'provider circuit changed');
       recordCircuit(pool, { ...change, instanceId: config.HERALD_INSTANCE_ID }).catch((error: unknown) =>
         log.error({ err: error, provider: change.providerId }, 'recording the circuit state failed'),
@@ -91,20 +68,18 @@ runService('sender', 20000, async () => {
   // Receipts that arrive on provider sessions (SMPP) become events through a group-commit producer.
   const receiptProducer = createIdempotentProducer(service.kafka);
   await receiptProducer.connect();
-  const receiptBatcher = new BatchingProducer(receiptProducer, { maxBatchRecords: 1000, lingerMs: 2 });
-  const relay = new ReceiptRelay(Date.now);
-  const unattributed = new Counter({
-    name: 'herald_sender_receipts_unattributed_total',
-    help: 'Provider status reports for messages this sender does not know (sent by another instance or before a restart)',
-    labelNames: ['provider'],
-    registers: [metrics],
+  const receiptBatcher = new BatchingProducer(receiptProducer, {
+    maxBatchRecords: 1000,
+    lingerMs: 2,
+    metrics: service.kafkaMetrics,
   });
+  const relay = new ReceiptRelay(Date.now);
   transports.onStatusUpdate((providerId, update) => {
     // Transports call this synchronously from their session: nothing may throw back into them.
     try {
-      const { event, known } = relay.toEvent(providerId, update);
+      const { event, known, traceparent } = relay.toEvent(providerId, update);
       if (!known) {
-        unattributed.inc({ provider: providerId });
+        instruments.unattributed.inc({ provider: providerId });
         log.warn(
           { provider: providerId, providerMessageId: update.providerMessageId, status: update.status },
           'status report for an unknown message',
@@ -118,7 +93,8 @@ runService('sender', 20000, async () => {
             topic: topics.events,
             key: event.to,
             value: encodeEvent(catalog, topics.events, event),
-            headers: eventHeaders(event),
+            // Outside any span: the receipt's event carries on the trace its message was sent in.
+            headers: eventHeaders(event, traceparent ? { traceparent } : undefined),
           },
         ])
         .catch((error: unknown) =>
@@ -154,14 +130,11 @@ runService('sender', 20000, async () => {
     },
     clock: Date.now,
     random: Math.random,
+    log,
     observe: (routed, outcome) => {
-      if (outcome.providerMessageId) relay.remember(outcome.providerMessageId, routed);
-      attempts.inc({
-        provider: routed.providerId,
-        outcome: outcome.ok ? 'sent' : 'failed',
-        code: outcome.code,
-      });
-      if (outcome.ok) latency.observe({ provider: routed.providerId }, outcome.latencyMs / 1000);
+      // Told inside the message's span (see dispatch.ts), so its trace is the active one.
+      if (outcome.providerMessageId) relay.remember(outcome.providerMessageId, routed, activeTraceparent());
+      observeAttempt(instruments, { provider: routed.providerId, channel: routed.channel, ...outcome });
     },
   };
 
@@ -175,8 +148,14 @@ runService('sender', 20000, async () => {
       concurrency: config.HERALD_SENDER_CONCURRENCY,
       instanceId: config.HERALD_INSTANCE_ID,
       dlqTopic: topics.dlq,
+      metrics: service.kafkaMetrics,
       process: (records, context) =>
-        processDispatch(deps, topics.retries.includes(context.topic) ? 'retry' : lane, records),
+        processDispatch(
+          deps,
+          topics.retries.includes(context.topic) ? 'retry' : lane,
+          records,
+          `${config.HERALD_TOPIC_PREFIX}herald-sender${groupSuffix}`,
+        ),
     });
   // Express has its own consumer group so its work is never queued behind normal batches.
   const express = await start('express', '-express', [topics.dispatchExpress]);
@@ -185,21 +164,24 @@ runService('sender', 20000, async () => {
   const ops = await startOpsServer({
     port: config.HERALD_SENDER_OPS_PORT,
     registry: metrics,
-    ready: async () => [
-      ...(await service.infrastructureChecks()),
-      { name: 'express-consumer', ok: express.joined },
-      { name: 'normal-consumer', ok: normal.joined },
-    ],
+    ready: service.readiness(
+      postgresCheck(pool),
+      consumerCheck('express-consumer', express),
+      consumerCheck('normal-consumer', normal),
+    ),
   });
   log.info({ providers: source.current().map((p) => p.id), opsPort: ops.port }, 'sender running');
   return async () => {
-    await express.stop();
-    await normal.stop();
+    // Batches in hand finish their provider calls and commit in their Kafka transactions.
+    await Promise.all([express.stop(), normal.stop()]);
+    source.stop();
+    // Provider sessions close before the receipt producer: a receipt they deliver while unbinding
+    // still finds the batcher open, and the flush below takes it to Kafka.
+    await transports.close();
     await receiptBatcher.close();
     await receiptProducer.disconnect();
-    source.stop();
-    await transports.close();
     await ops.close();
+    await service.kafkaMetrics.close();
     await pool.end();
   };
 });

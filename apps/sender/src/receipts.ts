@@ -22,7 +22,7 @@ type ReceiptEvent = Extract<
  * and at most `capacity` of them, oldest dropped first.
  */
 export class ReceiptRelay {
-  private readonly sent = new Map<string, { message: SentMessage; at: number }>();
+  private readonly sent = new Map<string, { message: SentMessage; at: number; traceparent: string | null }>();
 
   constructor(
     private readonly clock: () => number,
@@ -30,11 +30,14 @@ export class ReceiptRelay {
     private readonly capacity = 1_000_000,
   ) {}
 
-  /** Remembers that `providerMessageId` of `message.providerId` is `message`. */
-  remember(providerMessageId: string, message: SentMessage): void {
+  /**
+   * Remembers that `providerMessageId` of `message.providerId` is `message`, sent in the trace of
+   * `traceparent`, which its receipt's event carries on.
+   */
+  remember(providerMessageId: string, message: SentMessage, traceparent: string | null = null): void {
     const key = `${message.providerId}\u0000${providerMessageId}`;
     this.sent.delete(key);
-    this.sent.set(key, { message, at: this.clock() });
+    this.sent.set(key, { message, at: this.clock(), traceparent });
     while (this.sent.size > this.capacity) {
       const oldest = this.sent.keys().next();
       if (oldest.done) break;
@@ -42,11 +45,24 @@ export class ReceiptRelay {
     }
   }
 
-  /** The event a status report stands for, or null (intermediate status, or a message not known here). */
-  toEvent(providerId: string, update: StatusUpdate): { event: ReceiptEvent | null; known: boolean } {
+  /**
+   * The event a status report stands for, or null (intermediate status, or a message not known
+   * here), and the trace context its message was sent in.
+   */
+  toEvent(
+    providerId: string,
+    update: StatusUpdate,
+  ): { event: ReceiptEvent | null; known: boolean; traceparent?: string | null } {
     const entry = this.sent.get(`${providerId}\u0000${update.providerMessageId}`);
     if (!entry || this.clock() - entry.at > this.ttlMs) return { event: null, known: false };
-    const { message } = entry;
+    return { ...this.eventOf(providerId, update, entry.message), traceparent: entry.traceparent };
+  }
+
+  private eventOf(
+    providerId: string,
+    update: StatusUpdate,
+    message: SentMessage,
+  ): { event: ReceiptEvent | null; known: boolean } {
     const base = {
       eventId: derivedEventId(`${providerId}:${update.providerMessageId}`, `status:${update.status}`),
       messageId: message.messageId,

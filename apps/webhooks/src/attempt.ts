@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { errors, request } from 'undici';
+import { injectTraceContext } from '@herald/telemetry';
 import { SsrfError, headersFor } from '@herald/webhooks';
 import type { Destinations } from './destinations.js';
 
@@ -62,9 +63,9 @@ export interface AttemptResult {
 }
 
 /**
- * POSTs the payload, signed per Standard Webhooks, through the destination's pinned agent; never
- * follows a redirect (undici's `request` does not unless told to), never throws. Resolves
- * `aborted` when the worker stopped it.
+ * POSTs the payload, signed per Standard Webhooks, with the active trace context in `traceparent`,
+ * through the destination's pinned agent; never follows a redirect (undici's `request` does not
+ * unless told to), never throws. Resolves `aborted` when the worker stopped it.
  */
 export async function attemptDelivery(input: AttemptInput): Promise<AttemptResult | 'aborted'> {
   const now = input.now ?? Date.now;
@@ -87,21 +88,24 @@ export async function attemptDelivery(input: AttemptInput): Promise<AttemptResul
   };
   const timer = setTimeout(() => fire('timeout'), input.timeoutMs);
   const unregister = input.stop.onStop(() => fire('stopped'));
+  const headers: Record<string, string> = {
+    ...lowerCased(input.headers),
+    'content-type': 'application/json',
+    'user-agent': 'Herald-Webhooks/1.0',
+    ...headersFor({
+      id: input.webhookId,
+      timestamp: Math.floor(now() / 1000),
+      body: input.payload,
+      secrets: input.secrets,
+    }),
+  };
+  // The attempt's span (the caller's) as `traceparent`, so a receiver that traces continues it.
+  injectTraceContext(headers);
   try {
     const response = await request(input.url, {
       method: 'POST',
       dispatcher: destination.agent,
-      headers: {
-        ...lowerCased(input.headers),
-        'content-type': 'application/json',
-        'user-agent': 'Herald-Webhooks/1.0',
-        ...headersFor({
-          id: input.webhookId,
-          timestamp: Math.floor(now() / 1000),
-          body: input.payload,
-          secrets: input.secrets,
-        }),
-      },
+      headers,
       body: input.payload,
       signal: abort,
     });

@@ -3,7 +3,8 @@ import pLimit from 'p-limit';
 import type { LimitFunction } from 'p-limit';
 import { claimWebhookDeliveries, releaseWebhookDeliveries } from '@herald/store';
 import type { ClaimedDelivery, Pool } from '@herald/store';
-import type { Logger } from '@herald/telemetry';
+import { SpanStatusCode, contextFromHeaders, inClientSpan } from '@herald/telemetry';
+import type { Logger, Span } from '@herald/telemetry';
 import { Stopper, attemptDelivery } from './attempt.js';
 import type { AttemptResult } from './attempt.js';
 import type { Destinations } from './destinations.js';
@@ -188,7 +189,23 @@ export class DeliveryWorker {
     return null;
   }
 
-  private async deliver(delivery: ClaimedDelivery): Promise<void> {
+  /**
+   * One attempt, as a CLIENT span continued from the trace of the event the webhook tells of: a
+   * retry hours later still shows in the message's trace.
+   */
+  private deliver(delivery: ClaimedDelivery): Promise<void> {
+    const parent = contextFromHeaders(
+      delivery.traceparent === null ? {} : { traceparent: delivery.traceparent },
+    );
+    return inClientSpan(
+      'POST webhook',
+      deliverySpanAttributes(delivery),
+      (span) => this.attempt(delivery, span),
+      parent,
+    );
+  }
+
+  private async attempt(delivery: ClaimedDelivery, span: Span): Promise<void> {
     const result = await attemptDelivery({
       url: delivery.url,
       webhookId: delivery.webhookMessageId,
@@ -200,10 +217,27 @@ export class DeliveryWorker {
       stop: this.stopper,
     });
     if (result === 'aborted') {
+      span.setAttribute('herald.webhook.aborted', true);
       this.aborted.push(delivery.id);
       return;
     }
+    describeAttempt(span, result);
     const decision = decideAttempt(delivery, result, this.options.retry);
+    if (this.options.log.isLevelEnabled('debug'))
+      this.options.log.debug(
+        {
+          tenantId: delivery.tenantId,
+          messageId: delivery.messageId,
+          webhookId: delivery.webhookMessageId,
+          deliveryId: delivery.id,
+          endpointId: delivery.endpointId,
+          attempt: delivery.attempts + 1,
+          statusCode: result.statusCode,
+          outcome: decision.settled.outcome,
+          latencyMs: result.latencyMs,
+        },
+        'webhook attempt',
+      );
     if (decision.gone !== null) this.endpointDisabled(decision.gone.endpointId, 'gone', decision.gone.detail);
     this.options.recorder.add(decision);
     this.options.onAttempt?.(delivery, result, decision);
@@ -221,4 +255,30 @@ export class DeliveryWorker {
       this.wake = done;
     });
   }
+}
+
+/** What a delivery's span says of it before the attempt: ids to find it by, never the URL's query. */
+function deliverySpanAttributes(delivery: ClaimedDelivery) {
+  return {
+    'http.request.method': 'POST',
+    'server.address': hostOf(delivery.url),
+    'herald.tenant_id': delivery.tenantId,
+    'herald.message_id': delivery.messageId,
+    'herald.webhook.id': delivery.webhookMessageId,
+    'herald.webhook.delivery_id': delivery.id,
+    'herald.webhook.attempt': delivery.attempts + 1,
+    ...(delivery.endpointId === null ? {} : { 'herald.webhook.endpoint_id': delivery.endpointId }),
+  };
+}
+
+/** The answer (status code, or how the request failed) on the attempt's span. */
+function describeAttempt(span: Span, result: AttemptResult): void {
+  if (result.statusCode !== null) span.setAttribute('http.response.status_code', result.statusCode);
+  if (result.error === null) return;
+  span.setAttribute('error.type', typeof result.result === 'number' ? String(result.result) : result.result);
+  span.setStatus({ code: SpanStatusCode.ERROR, message: result.error });
+}
+
+function hostOf(url: string): string {
+  return URL.canParse(url) ? new URL(url).hostname : 'invalid-url';
 }

@@ -1,33 +1,25 @@
+import { eventTypesProducedBy } from '@herald/contracts';
 import { startStoredOffsetConsumer } from '@herald/kafka';
-import { bootService, runService } from '@herald/service';
+import { bootService, consumerCheck, postgresCheck, runService } from '@herald/service';
 import type { Service } from '@herald/service';
-import {
-  countPendingWebhookDeliveries,
-  createPool,
-  migrate,
-  readOffsets,
-  seedGroupOffsets,
-} from '@herald/store';
-import { Counter, Gauge, Histogram, startOpsServer } from '@herald/telemetry';
+import { createPool, migrate, readOffsets, seedGroupOffsets } from '@herald/store';
+import { startOpsServer } from '@herald/telemetry';
 import { callbackSecretFor } from '@herald/webhooks';
 import { loadWebhooksConfig } from './config.js';
 import { DeliveryWorker } from './delivery-worker.js';
 import { Destinations } from './destinations.js';
 import { enqueueBatch } from './enqueue-batch.js';
+import { createWebhooksMetrics } from './metrics.js';
 import { Recorder } from './recorder.js';
 
 // Partitions enqueued at once: about the core count.
 const CONSUMER_CONCURRENCY = 2;
 // How long an SSRF check (DNS answer included) is trusted before the host is checked again.
 const DESTINATION_CHECK_TTL_MS = 60_000;
-// Shutdown: attempts in flight get ATTEMPTS_GRACE_MS to finish, then are aborted and handed back,
-// and their outcomes are written, all within SHUTDOWN_DEADLINE_MS.
-const SHUTDOWN_DEADLINE_MS = 15_000;
-const ATTEMPTS_GRACE_MS = 10_000;
 
-runService('webhooks', SHUTDOWN_DEADLINE_MS, async () => {
+runService('webhooks', async () => {
   const config = loadWebhooksConfig();
-  const service = await bootService('webhooks', config, []);
+  const service = await bootService('webhooks', config, eventTypesProducedBy('webhooks'));
   const { log, metrics, topics } = service;
   if (config.callbackSecretIsDevelopment)
     log.warn(
@@ -36,7 +28,7 @@ runService('webhooks', SHUTDOWN_DEADLINE_MS, async () => {
   const pool = createPool(config.DATABASE_URL, CONSUMER_CONCURRENCY + 4);
   const applied = await migrate(pool);
   if (applied.length > 0) log.info({ migrations: applied }, 'database migrated');
-  const instruments = createInstruments(metrics, pool);
+  const instruments = createWebhooksMetrics(metrics, pool, log);
 
   const callbackSecrets = new Map<string, readonly string[]>();
   let worker: DeliveryWorker | null = null;
@@ -107,11 +99,12 @@ runService('webhooks', SHUTDOWN_DEADLINE_MS, async () => {
     log,
     concurrency: CONSUMER_CONCURRENCY,
     sessionTimeoutMs: config.HERALD_CONSUMER_SESSION_TIMEOUT_MS,
+    metrics: service.kafkaMetrics,
     storedOffsets: (assignment) => readOffsets(pool, groupId, assignment),
     handle: async (batch) => {
-      // Not the owner of these topics' dead letters (router and sender are): count, log, move on.
+      // Not the owner of these topics' dead letters (router and sender are): log, move on
+      // (KafkaMetrics counts them).
       for (const bad of batch.poison) {
-        instruments.poisoned.inc({ topic: bad.topic, code: bad.error.code });
         log.warn(
           { topic: bad.topic, partition: bad.partition, offset: bad.offset, code: bad.error.code },
           'skipping poison record',
@@ -129,88 +122,28 @@ runService('webhooks', SHUTDOWN_DEADLINE_MS, async () => {
   const ops = await startOpsServer({
     port: config.HERALD_WEBHOOKS_OPS_PORT,
     registry: metrics,
-    ready: async () => [
-      ...(await service.infrastructureChecks()),
-      await pool.query('SELECT 1').then(
-        () => ({ name: 'postgres', ok: true }),
-        (error: unknown) => ({ name: 'postgres', ok: false, detail: String(error) }),
-      ),
-      { name: 'consumer', ok: consumer.joined, detail: consumer.joined ? 'assigned' : 'joining group' },
-    ],
+    ready: service.readiness(postgresCheck(pool), consumerCheck('consumer', consumer)),
   });
   log.info(
     { groupId, opsPort: ops.port, concurrency: config.HERALD_WEBHOOK_CONCURRENCY },
     'webhooks dispatcher running',
   );
 
+  // Attempts in flight get up to two thirds of the shutdown deadline (never more than one attempt's
+  // timeout) to finish; then they are aborted and handed back, and outcomes are written in the rest.
+  const attemptsGraceMs = Math.min(
+    config.HERALD_WEBHOOK_TIMEOUT_MS + 1000,
+    Math.floor((config.HERALD_SHUTDOWN_TIMEOUT_MS * 2) / 3),
+  );
   return async () => {
     await consumer.stop();
-    await worker?.stop(Math.min(ATTEMPTS_GRACE_MS, config.HERALD_WEBHOOK_TIMEOUT_MS + 1000));
+    await worker?.stop(attemptsGraceMs);
     await destinations.close();
     await ops.close();
+    await service.kafkaMetrics.close();
     await pool.end();
   };
 });
-
-function createInstruments(metrics: Service['metrics'], pool: ReturnType<typeof createPool>) {
-  new Gauge({
-    name: 'herald_webhook_deliveries_pending',
-    help: 'Webhook deliveries waiting for an attempt, due or scheduled',
-    registers: [metrics],
-    async collect() {
-      this.set(await countPendingWebhookDeliveries(pool).catch(() => Number.NaN));
-    },
-  });
-  return {
-    attempts: new Counter({
-      name: 'herald_webhook_attempts_total',
-      help: 'Webhook delivery attempts, by outcome',
-      labelNames: ['outcome'],
-      registers: [metrics],
-    }),
-    latency: new Histogram({
-      name: 'herald_webhook_attempt_seconds',
-      help: 'Duration of one webhook delivery attempt',
-      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15],
-      registers: [metrics],
-    }),
-    lag: new Histogram({
-      name: 'herald_webhook_delivery_lag_seconds',
-      help: 'From the event to its successful delivery, retries included',
-      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 60, 300, 3600],
-      registers: [metrics],
-    }),
-    enqueueSeconds: new Histogram({
-      name: 'herald_webhook_enqueue_batch_seconds',
-      help: 'Duration of one enqueue transaction (one partition batch)',
-      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-      registers: [metrics],
-    }),
-    claimSeconds: new Histogram({
-      name: 'herald_webhook_claim_seconds',
-      help: 'Duration of one claim of due deliveries',
-      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
-      registers: [metrics],
-    }),
-    enqueued: new Counter({
-      name: 'herald_webhook_deliveries_enqueued_total',
-      help: 'Webhook deliveries enqueued from events, to endpoints and callback URLs',
-      registers: [metrics],
-    }),
-    disabled: new Counter({
-      name: 'herald_webhook_endpoints_disabled_total',
-      help: 'Endpoints the dispatcher disabled, by reason (gone, failing)',
-      labelNames: ['reason'],
-      registers: [metrics],
-    }),
-    poisoned: new Counter({
-      name: 'herald_webhook_poison_records_total',
-      help: 'Undecodable records skipped',
-      labelNames: ['topic', 'code'],
-      registers: [metrics],
-    }),
-  };
-}
 
 /** True when every consumed topic has the same partition count, so a partition number is a lane. */
 async function samePartitionCounts(kafka: Service['kafka'], consumed: string[]): Promise<boolean> {

@@ -377,5 +377,5 @@ test('a record that cannot be decoded is skipped and counted; the events after i
   await dispatcher.produce([sent]);
   await waitFor('the event after the poison record', () => hooks.received.length > 0);
   const metrics = await (await fetch(`${dispatcher.opsUrl}/metrics`)).text();
-  t.regex(metrics, /herald_webhook_poison_records_total\{[^}]*code="not_confluent_wire_format"[^}]*\} [1-9]/);
+  t.regex(metrics, /herald_kafka_poison_records_total\{[^}]*code="not_confluent_wire_format"[^}]*\} [1-9]/);
 });

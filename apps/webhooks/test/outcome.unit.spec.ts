@@ -18,6 +18,7 @@ function delivery(attempts: number, endpointId: string | null = 'ep_1'): Claimed
     attempts,
     payload: '{}',
     occurredAt: START - 1000,
+    traceparent: null,
     endpoint:
       endpointId === null
         ? null

@@ -67,6 +67,11 @@ export const commonShape = {
   /** Retention of the dispatch and retry topics (MessageRouted). */
   HERALD_DISPATCH_RETENTION_MS: retentionMs.default(-1),
   HERALD_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Where spans go: nowhere (they still give log lines their trace ids) or OTLP over HTTP. */
+  HERALD_OTEL_EXPORTER: z.enum(['none', 'otlp']).default('none'),
+  /** The standard OpenTelemetry variables, read when HERALD_OTEL_EXPORTER=otlp. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url().optional(),
   HERALD_INSTANCE_ID: z
     .string()
     .regex(/^[a-zA-Z0-9._-]+$/)

@@ -54,6 +54,13 @@ export function topicFor(all: Topics, type: EventType, priority: 'normal' | 'exp
   }
 }
 
+/** Every topic an event of `type` may be on: MessageRouted is on both lanes and every retry tier. */
+export function topicsCarrying(all: Topics, type: EventType): string[] {
+  return type === 'MessageRouted'
+    ? [all.dispatchExpress, all.dispatchNormal, ...all.retries]
+    : [topicFor(all, type)];
+}
+
 /**
  * Registry subject of an event type on a topic. Several event types share the events topic, so
  * subjects follow Confluent's TopicRecordNameStrategy: `<topic>-<record full name>`.

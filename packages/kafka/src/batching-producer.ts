@@ -1,4 +1,5 @@
 import type { IHeaders, Producer } from 'kafkajs';
+import type { KafkaMetrics } from './metrics.js';
 
 /** One record to produce. Keys are recipients, so a message's events stay in one partition. */
 export interface OutgoingRecord {
@@ -19,8 +20,10 @@ export interface BatchingProducerOptions {
   maxBatchRecords: number;
   /** How long the first record of a batch may wait for company when nothing is in flight. */
   lingerMs: number;
-  /** Called after every produce request, for metrics. */
+  /** Called after every produce request (logs, benchmarks). */
   onBatch?: (records: number, durationMs: number, error?: unknown) => void;
+  /** The process's Kafka instruments: produced or failed records per topic, request sizes and durations. */
+  metrics?: KafkaMetrics;
 }
 
 /**
@@ -100,25 +103,29 @@ export class BatchingProducer {
 
   private async produce(batch: Pending[]): Promise<void> {
     const byTopic = new Map<string, { key: string; value: Buffer; headers?: IHeaders }[]>();
-    let count = 0;
-    for (const pending of batch) {
-      for (const record of pending.records) {
-        let messages = byTopic.get(record.topic);
-        if (!messages) byTopic.set(record.topic, (messages = []));
-        messages.push({ key: record.key, value: record.value, headers: record.headers });
-        count++;
-      }
+    const records = batch.flatMap((pending) => pending.records);
+    for (const record of records) {
+      let messages = byTopic.get(record.topic);
+      if (!messages) byTopic.set(record.topic, (messages = []));
+      messages.push({ key: record.key, value: record.value, headers: record.headers });
     }
     const started = performance.now();
+    const { metrics } = this.options;
     try {
       await this.producer.sendBatch({
         acks: -1,
         topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
       });
-      this.options.onBatch?.(count, performance.now() - started);
+      const ms = performance.now() - started;
+      metrics?.produced(records);
+      metrics?.produceBatch(records.length, ms / 1000);
+      this.options.onBatch?.(records.length, ms);
       for (const pending of batch) pending.resolve();
     } catch (error) {
-      this.options.onBatch?.(count, performance.now() - started, error);
+      const ms = performance.now() - started;
+      metrics?.produceFailed(records);
+      metrics?.produceBatch(records.length, ms / 1000);
+      this.options.onBatch?.(records.length, ms, error);
       for (const pending of batch) pending.reject(error);
     }
   }

@@ -2,6 +2,8 @@ import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from '
 import type { Logger } from '@herald/telemetry';
 import type { OutgoingRecord } from './batching-producer.js';
 import { createTransactionalProducer } from './client.js';
+import type { KafkaMetrics } from './metrics.js';
+import { PartitionLanes } from './partition-lanes.js';
 import type { DecodedRecord, PoisonRecord } from './records.js';
 import { deadLetter, decodeBatch, nextOffset } from './records.js';
 import type { SchemaCatalog } from './schema-catalog.js';
@@ -29,7 +31,7 @@ export interface PartitionBatch {
 
 /** A running consumer group member. */
 export interface RunningConsumer {
-  /** True once the member has joined its group and holds an assignment (possibly empty). */
+  /** True while the member is in its group with an assignment (possibly empty): false after a crash or stop. */
   readonly joined: boolean;
   /** Stops fetching, lets the batch in hand finish, commits, and leaves the group. */
   stop(): Promise<void>;
@@ -46,6 +48,8 @@ interface BaseOptions {
   fromBeginning?: boolean;
   /** How long the group waits for a silent member before reassigning its partitions. */
   sessionTimeoutMs?: number;
+  /** The process's Kafka instruments: consumed records, batches, poison, lag of this group. */
+  metrics?: KafkaMetrics;
 }
 
 async function startConsumer(
@@ -53,6 +57,7 @@ async function startConsumer(
   eachBatch: (payload: EachBatchPayload) => Promise<void>,
   onJoin?: (consumer: Consumer, assignment: Record<string, number[]>) => Promise<void>,
 ): Promise<{ consumer: Consumer; state: { joined: boolean } }> {
+  const lanes = new PartitionLanes();
   const consumer = options.kafka.consumer({
     groupId: options.groupId,
     sessionTimeout: options.sessionTimeoutMs ?? 30000,
@@ -67,20 +72,53 @@ async function startConsumer(
       { group: options.groupId, assignment: payload.memberAssignment },
       'joined consumer group',
     );
-    onJoin?.(consumer, payload.memberAssignment).catch((error: unknown) =>
+    const seeking = onJoin?.(consumer, payload.memberAssignment).catch((error: unknown) =>
       options.log.error({ err: error }, 'seeking to stored offsets failed'),
     );
+    options.metrics?.watchLag(options.groupId, options.topics);
+    // The assigned partitions' batches wait for the seek: one fetched before it is then stale.
+    if (seeking)
+      for (const [topic, partitions] of Object.entries(payload.memberAssignment))
+        for (const partition of partitions) lanes.enqueue(topic, partition, () => seeking);
   });
-  consumer.on(consumer.events.CRASH, ({ payload }) =>
-    options.log.error({ err: payload.error, restart: payload.restart }, 'consumer crashed'),
-  );
+  consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+    // A fetch of only transaction markers (or aborted records) never reaches eachBatch. KafkaJS
+    // moves past it but commits only with autoCommit: committing here keeps the group's committed
+    // offset at the log end, so its lag reads 0 once everything is processed.
+    if (payload.batchSize !== 0) return;
+    const offset = nextOffset(payload.lastOffset);
+    lanes.enqueue(payload.topic, payload.partition, () =>
+      consumer
+        .commitOffsets([{ topic: payload.topic, partition: payload.partition, offset }])
+        .catch((error: unknown) =>
+          options.log.warn(
+            { err: error, topic: payload.topic, partition: payload.partition },
+            'committing past transaction markers failed; the next batch commits further',
+          ),
+        ),
+    );
+  });
+  // A crash stops the consumer before KafkaJS restarts it: the lag comes back with the next join.
+  consumer.on(consumer.events.STOP, () => options.metrics?.unwatchLag(options.groupId));
+  consumer.on(consumer.events.CRASH, ({ payload }) => {
+    // Not ready until it joins again: KafkaJS rejoins after a retriable crash (GROUP_JOIN sets it
+    // back), a member that crashed for good stays not ready.
+    state.joined = false;
+    options.log.error({ err: payload.error, restart: payload.restart }, 'consumer crashed');
+  });
+  consumer.on(consumer.events.STOP, () => {
+    state.joined = false;
+  });
   await consumer.connect();
   await consumer.subscribe({ topics: options.topics, fromBeginning: options.fromBeginning ?? true });
   await consumer.run({
     autoCommit: false,
     eachBatchAutoResolve: false,
     partitionsConsumedConcurrently: options.concurrency,
-    eachBatch,
+    eachBatch: async (payload) => {
+      await lanes.idle(payload.batch.topic, payload.batch.partition);
+      await eachBatch(payload);
+    },
   });
   return { consumer, state };
 }
@@ -102,8 +140,9 @@ export async function startStoredOffsetConsumer(
 ): Promise<RunningConsumer> {
   const { consumer, state } = await startConsumer(
     options,
-    async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+    async ({ batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary }) => {
       if (batch.isEmpty() || !isRunning() || isStale()) return;
+      const started = performance.now();
       const decoded =
         options.decode === false ? { records: [], poison: [] } : await decodeBatch(options.catalog, batch);
       const raw = options.decode === false ? batch.messages.map(toRaw) : [];
@@ -115,23 +154,37 @@ export async function startStoredOffsetConsumer(
         lastOffset: batch.lastOffset(),
       });
       resolveOffset(batch.lastOffset());
-      await consumer
-        .commitOffsets([
-          { topic: batch.topic, partition: batch.partition, offset: nextOffset(batch.lastOffset()) },
-        ])
-        .catch((error: unknown) =>
-          options.log.warn({ err: error }, 'kafka offset commit failed; stored offsets rule'),
-        );
+      // Through the batch's own commit, not consumer.commitOffsets, which does nothing once a stop
+      // has begun: the batch that finishes during a shutdown is committed to Kafka too.
+      await commitOffsetsIfNecessary({
+        topics: [
+          {
+            topic: batch.topic,
+            partitions: [{ partition: batch.partition, offset: nextOffset(batch.lastOffset()) }],
+          },
+        ],
+      }).catch((error: unknown) =>
+        options.log.warn({ err: error }, 'kafka offset commit failed; stored offsets rule'),
+      );
+      const seconds = (performance.now() - started) / 1000;
+      options.metrics?.consumed(options.groupId, batch.topic, batch.messages.length, seconds);
+      options.metrics?.poison(options.groupId, decoded.poison, false);
       await heartbeat();
     },
     async (running, assignment) => {
-      for (const { topic, partition, offset } of await startingOffsets(
-        options.kafka,
-        assignment,
-        options.storedOffsets,
-      )) {
-        running.seek({ topic, partition, offset });
-      }
+      const starting = await startingOffsets(options.kafka, assignment, options.storedOffsets);
+      for (const { topic, partition, offset } of starting) running.seek({ topic, partition, offset });
+      // Kafka's committed offsets follow the store from the start (a first start at the log end,
+      // a rebuild from the beginning), so the group's lag is read from Kafka like any other's.
+      if (starting.length > 0)
+        await running
+          .commitOffsets(starting)
+          .catch((error: unknown) =>
+            options.log.warn(
+              { err: error },
+              'committing the stored offsets to Kafka failed; stored offsets rule',
+            ),
+          );
     },
   );
   return {
@@ -236,6 +289,7 @@ export async function startTransactionalProcessor(
     options,
     async ({ batch, resolveOffset, heartbeat, isRunning, isStale, pause }) => {
       if (batch.isEmpty() || !isRunning() || isStale()) return;
+      const started = performance.now();
       const { records, poison } = await decodeBatch(options.catalog, batch);
       const result = await options.process(records, {
         topic: batch.topic,
@@ -267,12 +321,16 @@ export async function startTransactionalProcessor(
             outgoing,
             options.groupId,
             { topic: batch.topic, partition: batch.partition, offset: done },
-            options.log,
+            options,
           );
         } finally {
           free.push(producer);
         }
         resolveOffset(done);
+        const processed = batch.messages.filter((message) => BigInt(message.offset) <= BigInt(done));
+        const seconds = (performance.now() - started) / 1000;
+        options.metrics?.consumed(options.groupId, batch.topic, processed.length, seconds);
+        options.metrics?.poison(options.groupId, dead, true);
       }
       if (progress.pauseMs > 0) {
         // The next fetch of this partition starts after the last resolved offset: the records not
@@ -300,32 +358,40 @@ async function commitTransaction(
   outgoing: OutgoingRecord[],
   groupId: string,
   processed: { topic: string; partition: number; offset: string },
-  log: Logger,
+  context: { log: Logger; metrics?: KafkaMetrics },
 ): Promise<void> {
-  await produceInTransaction(producer, outgoing, log, {
-    consumerGroupId: groupId,
-    topics: [
-      {
-        topic: processed.topic,
-        partitions: [{ partition: processed.partition, offset: nextOffset(processed.offset) }],
-      },
-    ],
+  await produceInTransaction(producer, outgoing, context.log, {
+    metrics: context.metrics,
+    offsets: {
+      consumerGroupId: groupId,
+      topics: [
+        {
+          topic: processed.topic,
+          partitions: [{ partition: processed.partition, offset: nextOffset(processed.offset) }],
+        },
+      ],
+    },
   });
 }
 
 /**
  * Produces `outgoing` atomically in one Kafka transaction, with consumer offsets when given; aborts
- * and rethrows on any error so nothing of it becomes visible to read_committed consumers.
+ * and rethrows on any error so nothing of it becomes visible to read_committed consumers. The
+ * records count as produced (in `metrics`) once the transaction commits, as failed otherwise.
  */
 export async function produceInTransaction(
   producer: Producer,
   outgoing: OutgoingRecord[],
   log: Logger,
-  offsets?: {
-    consumerGroupId: string;
-    topics: { topic: string; partitions: { partition: number; offset: string }[] }[];
-  },
+  options: {
+    offsets?: {
+      consumerGroupId: string;
+      topics: { topic: string; partitions: { partition: number; offset: string }[] }[];
+    };
+    metrics?: KafkaMetrics;
+  } = {},
 ): Promise<void> {
+  const { offsets, metrics } = options;
   const transaction = await producer.transaction();
   try {
     if (outgoing.length > 0) {
@@ -343,10 +409,12 @@ export async function produceInTransaction(
     if (offsets) await transaction.sendOffsets(offsets);
     await transaction.commit();
   } catch (error) {
+    metrics?.produceFailed(outgoing);
     // An abort that fails too is logged; the first error is the one the caller sees.
     await transaction
       .abort()
       .catch((abortError: unknown) => log.warn({ err: abortError }, 'transaction abort failed'));
     throw error;
   }
+  metrics?.produced(outgoing);
 }

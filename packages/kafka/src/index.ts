@@ -19,5 +19,8 @@ export type {
   RawRecord,
 } from './consumer.js';
 export { derivedEventId } from './ids.js';
+export { KafkaMetrics } from './metrics.js';
+export { ConsumerLag, lagOf } from './consumer-lag.js';
+export type { PartitionLag } from './consumer-lag.js';
 export { startBoundedReader, partitionKey } from './bounded-reader.js';
 export type { BoundedReader, PartitionKey } from './bounded-reader.js';

@@ -1,5 +1,7 @@
 import type { Batch, IHeaders } from 'kafkajs';
 import type { HeraldEvent } from '@herald/contracts';
+import { injectTraceContext } from '@herald/telemetry';
+import type { TraceContext } from '@herald/telemetry';
 import { HeraldKafkaError } from './errors.js';
 import type { OutgoingRecord } from './batching-producer.js';
 import type { SchemaCatalog } from './schema-catalog.js';
@@ -72,15 +74,22 @@ export function deadLetter(dlqTopic: string, poison: PoisonRecord, consumerGroup
   };
 }
 
-/** Headers every Herald event carries; trace context is copied from the event that caused it. */
-export function eventHeaders(event: HeraldEvent, cause?: IHeaders): IHeaders {
+/**
+ * Headers every Herald event carries. The trace context is the span's that produced the event (the
+ * active one, or `trace`), so the next consumer's span is its child; with no span (tracing not
+ * started), the cause's trace context is copied, so the trace id still travels.
+ */
+export function eventHeaders(event: HeraldEvent, cause?: IHeaders, trace?: TraceContext): IHeaders {
   const headers: IHeaders = {
     'event-type': event.type,
     'event-id': event.eventId,
     'message-id': event.messageId,
   };
-  const traceparent = cause?.traceparent;
-  if (traceparent !== undefined) headers.traceparent = traceparent;
+  injectTraceContext(headers, trace);
+  if (headers.traceparent === undefined && cause?.traceparent !== undefined) {
+    headers.traceparent = cause.traceparent;
+    if (cause.tracestate !== undefined) headers.tracestate = cause.tracestate;
+  }
   return headers;
 }
 

@@ -1,21 +1,44 @@
 import type { Kafka } from 'kafkajs';
+import { commonShape, parseEnv } from '@herald/config';
 import type { CommonConfig } from '@herald/config';
 import { topicFor, topics as topicNames } from '@herald/contracts';
 import type { EventType, Topics } from '@herald/contracts';
-import { HeraldKafkaError, SchemaCatalog, createKafka, ensureTopics } from '@herald/kafka';
-import { createLogger, createMetricsRegistry, onShutdown } from '@herald/telemetry';
-import type { Logger, ReadinessCheck, Registry } from '@herald/telemetry';
+import {
+  ConsumerLag,
+  HeraldKafkaError,
+  KafkaMetrics,
+  SchemaCatalog,
+  createKafka,
+  ensureTopics,
+} from '@herald/kafka';
+import {
+  createLogger,
+  createMetricsRegistry,
+  onShutdown,
+  shutdownTracing,
+  startTracing,
+} from '@herald/telemetry';
+import type { Logger, ReadinessCheck, ReadinessProbe, Registry } from '@herald/telemetry';
+import { readinessProbe } from './readiness.js';
+import type { Check } from './readiness.js';
+
+export { consumerCheck, postgresCheck, readinessProbe } from './readiness.js';
+export type { Check, Queryable } from './readiness.js';
 
 /** What every Herald process has once booted. */
 export interface Service {
   name: string;
   log: Logger;
   metrics: Registry;
+  /** Kafka instruments in `metrics`, for every producer and consumer the app starts (lag included). */
+  kafkaMetrics: KafkaMetrics;
   kafka: Kafka;
   catalog: SchemaCatalog;
   topics: Topics;
   /** Readiness of Kafka and the schema registry. */
   infrastructureChecks: () => Promise<ReadinessCheck[]>;
+  /** The app's /readyz probe: Kafka and the registry, then `checks` (Postgres, consumers...). */
+  readiness: (...checks: Check[]) => ReadinessProbe;
 }
 
 /**
@@ -28,6 +51,14 @@ export async function bootService(
   writes: readonly EventType[],
 ): Promise<Service> {
   const log = createLogger(name, config.HERALD_LOG_LEVEL);
+  const tracing = startTracing({
+    service: name,
+    exporter: config.HERALD_OTEL_EXPORTER,
+    endpoints: config,
+    instanceId: config.HERALD_INSTANCE_ID,
+    log,
+  });
+  if (tracing.endpoint !== null) log.info({ endpoint: tracing.endpoint }, 'exporting traces over OTLP');
   const metrics = createMetricsRegistry(name);
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: `herald-${name}`, log });
   const topics = topicNames(config.HERALD_TOPIC_PREFIX);
@@ -54,14 +85,17 @@ export async function bootService(
   );
   await withRetries('registering schemas', log, () => catalog.registerAll(pairs));
   log.info({ topics, partitions, registered: pairs.length }, 'connected to Kafka and the schema registry');
+  const infrastructure = infrastructureChecks(kafka, config);
   return {
     name,
     log,
     metrics,
+    kafkaMetrics: new KafkaMetrics({ registry: metrics, log, lag: new ConsumerLag(kafka) }),
     kafka,
     catalog,
     topics,
-    infrastructureChecks: infrastructureChecks(kafka, config),
+    infrastructureChecks: infrastructure,
+    readiness: (...checks) => readinessProbe(infrastructure, ...checks),
   };
 }
 
@@ -116,21 +150,32 @@ function infrastructureChecks(kafka: Kafka, config: CommonConfig): () => Promise
 
 /**
  * Runs a service's `main`, which returns its stop function. Start-up failures are logged with their
- * reason and exit 1; SIGTERM/SIGINT run the stop function within the shutdown deadline.
+ * reason and exit 1. SIGTERM/SIGINT (even during start-up: the stop then runs once `main` is done)
+ * mark the process draining and run the stop function within HERALD_SHUTDOWN_TIMEOUT_MS: exit 0 and
+ * `stopped cleanly` when it finishes, exit 1 when it fails or the deadline passes.
  */
-export function runService(
-  name: string,
-  deadlineMs: number,
-  main: (log: Logger) => Promise<() => Promise<void>>,
-): void {
+export function runService(name: string, main: (log: Logger) => Promise<() => Promise<void>>): void {
   const log = createLogger(`${name}-main`);
   // First line of every process: a start-up that hangs is then placed after module loading.
   log.info({ pid: process.pid }, `${name} starting`);
-  main(log).then(
-    (stop) => onShutdown(log, deadlineMs, stop),
-    (error: unknown) => {
-      log.fatal({ err: error }, `${name} failed to start`);
-      process.exit(1);
-    },
-  );
+  let deadlineMs: number;
+  try {
+    deadlineMs = parseEnv({
+      HERALD_SHUTDOWN_TIMEOUT_MS: commonShape.HERALD_SHUTDOWN_TIMEOUT_MS,
+    }).HERALD_SHUTDOWN_TIMEOUT_MS;
+  } catch (error) {
+    log.fatal({ err: error }, `${name} failed to start`);
+    process.exit(1);
+  }
+  const started = main(log);
+  onShutdown(log, deadlineMs, async () => {
+    const stop = await started;
+    await stop();
+    // Spans of the last records are exported before the process exits.
+    if (!(await shutdownTracing())) log.warn('trace export did not finish in time');
+  });
+  started.catch((error: unknown) => {
+    log.fatal({ err: error }, `${name} failed to start`);
+    process.exit(1);
+  });
 }

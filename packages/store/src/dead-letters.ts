@@ -103,6 +103,16 @@ export async function findDeadLetter(pool: Pool, id: string): Promise<DeadLetter
   return row ? toDeadLetter(row) : null;
 }
 
+/** Dead letters recorded, split by whether an operator replayed them yet. */
+export async function countDeadLetters(pool: Pool): Promise<{ pending: number; replayed: number }> {
+  const { rows } = await pool.query<{ pending: string; replayed: string }>(
+    `SELECT count(*) FILTER (WHERE replayed_at IS NULL) AS pending,
+            count(*) FILTER (WHERE replayed_at IS NOT NULL) AS replayed
+       FROM dead_letters`,
+  );
+  return { pending: Number(rows[0]?.pending ?? 0), replayed: Number(rows[0]?.replayed ?? 0) };
+}
+
 /** Notes that a dead letter was put back on its source topic. */
 export async function markReplayed(pool: Pool, id: string, now: number): Promise<void> {
   await pool.query('UPDATE dead_letters SET replayed_at = $2 WHERE id = $1', [id, new Date(now)]);

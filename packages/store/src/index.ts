@@ -33,12 +33,14 @@ export {
   settleCredits,
   readBalance,
   listLedgerEntries,
+  totalHeldCredits,
 } from './ledger.js';
 export type {
   CreditBalance,
   CreditHold,
   CreditSettlement,
   HoldOutcome,
+  SettledCredits,
   StoredLedgerEntry,
 } from './ledger.js';
 export {
@@ -86,7 +88,13 @@ export type {
   ProviderCallback,
   ProviderMessageRef,
 } from './provider-message-ids.js';
-export { recordDeadLetters, listDeadLetters, findDeadLetter, markReplayed } from './dead-letters.js';
+export {
+  recordDeadLetters,
+  listDeadLetters,
+  findDeadLetter,
+  markReplayed,
+  countDeadLetters,
+} from './dead-letters.js';
 export type { DeadLetter, DeadLetterInput } from './dead-letters.js';
 export { applyUsageDeltas, usageByDay } from './usage.js';
 export type { UsageDelta, UsageFigures, UsageRow } from './usage.js';

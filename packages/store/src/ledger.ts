@@ -251,16 +251,24 @@ function settle(
   }
 }
 
+/** A capture or release a settlement appended: its amount and the message's channel. */
+export interface SettledCredits {
+  kind: 'credits_captured' | 'credits_released';
+  amount: number;
+  channel: string | null;
+}
+
 /**
  * Captures or releases message holds, in the caller's transaction. Idempotent: a message whose hold
- * is settled already, or that has none, is left alone. Returns how many entries were appended.
+ * is settled already, or that has none, is left alone. Returns the entries appended (none for a
+ * replay), which the caller counts once its transaction commits.
  */
 export async function settleCredits(
   client: PoolClient,
   settlements: CreditSettlement[],
   now: number,
-): Promise<number> {
-  if (settlements.length === 0) return 0;
+): Promise<SettledCredits[]> {
+  if (settlements.length === 0) return [];
   const states = await lockAccounts(
     client,
     settlements.map((s) => s.tenantId),
@@ -275,7 +283,11 @@ export async function settleCredits(
   }
   await appendEntries(client, appended);
   await saveAccounts(client, states, appended);
-  return appended.length;
+  return appended.flatMap(({ entry, channel }) =>
+    entry.kind === 'credits_captured' || entry.kind === 'credits_released'
+      ? [{ kind: entry.kind, amount: entry.amount, channel }]
+      : [],
+  );
 }
 
 /** Adds credits to a tenant in its own transaction; answers the entry and the new balance. */
@@ -329,6 +341,17 @@ export async function readBalance(pool: Pool, tenantId: string): Promise<CreditB
   const row = rows[0];
   const state = emptyLedger(tenantId);
   return toBalance(row ? { ...state, balance: Number(row.balance), held: Number(row.held) } : state);
+}
+
+/**
+ * Micro-credits held right now across every tenant: messages routed and not yet captured or
+ * released. One row per tenant is summed, so this stays cheap however long the ledger grows.
+ */
+export async function totalHeldCredits(pool: Pool): Promise<number> {
+  const { rows } = await pool.query<{ held: string }>(
+    'SELECT COALESCE(SUM(held), 0)::bigint AS held FROM credit_accounts',
+  );
+  return Number(rows[0]?.held ?? 0);
 }
 
 /** A tenant's most recent ledger entries, newest first. */

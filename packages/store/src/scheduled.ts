@@ -6,6 +6,8 @@ export interface ScheduledMessage<T = unknown> {
   tenantId: string;
   dueAt: number;
   accepted: T;
+  /** Trace context of the record that scheduled it, continued when it is dispatched. */
+  traceparent?: string | null;
 }
 
 /** Where a scheduled message stands. */
@@ -15,14 +17,15 @@ export type ScheduleStatus = 'pending' | 'dispatched' | 'cancelled';
 export async function scheduleMessages(client: PoolClient, messages: ScheduledMessage[]): Promise<void> {
   if (messages.length === 0) return;
   await client.query(
-    `INSERT INTO scheduled_messages (message_id, tenant_id, due_at, accepted)
-     SELECT * FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::jsonb[])
+    `INSERT INTO scheduled_messages (message_id, tenant_id, due_at, accepted, traceparent)
+     SELECT * FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::jsonb[], $5::text[])
      ON CONFLICT (message_id) DO NOTHING`,
     [
       messages.map((m) => m.messageId),
       messages.map((m) => m.tenantId),
       messages.map((m) => new Date(m.dueAt)),
       messages.map((m) => JSON.stringify(m.accepted)),
+      messages.map((m) => m.traceparent ?? null),
     ],
   );
 }
@@ -60,8 +63,14 @@ export async function claimDueMessages<T>(
   now: number,
   limit: number,
 ): Promise<ScheduledMessage<T>[]> {
-  const { rows } = await client.query<{ message_id: string; tenant_id: string; due_at: Date; accepted: T }>(
-    `SELECT message_id, tenant_id, due_at, accepted FROM scheduled_messages
+  const { rows } = await client.query<{
+    message_id: string;
+    tenant_id: string;
+    due_at: Date;
+    accepted: T;
+    traceparent: string | null;
+  }>(
+    `SELECT message_id, tenant_id, due_at, accepted, traceparent FROM scheduled_messages
       WHERE status = 'pending' AND due_at <= $1
       ORDER BY due_at
       LIMIT $2
@@ -73,6 +82,7 @@ export async function claimDueMessages<T>(
     tenantId: row.tenant_id,
     dueAt: row.due_at.getTime(),
     accepted: row.accepted,
+    traceparent: row.traceparent,
   }));
 }
 

@@ -74,6 +74,8 @@ export interface NewWebhookMessage {
   /** Epoch milliseconds. */
   occurredAt: number;
   payload: string;
+  /** Trace context of the event's record, continued by every delivery attempt. */
+  traceparent?: string | null;
 }
 
 /**
@@ -99,13 +101,15 @@ export async function enqueueWebhookMessages(
       event_type: m.eventType,
       occurred_at: new Date(m.occurredAt).toISOString(),
       payload: m.payload,
+      traceparent: m.traceparent ?? null,
     })),
   );
   await client.query(
-    `INSERT INTO webhook_messages (id, tenant_id, event_id, message_id, event_type, occurred_at, payload)
-     SELECT id, tenant_id, event_id, message_id, event_type, occurred_at, payload
+    `INSERT INTO webhook_messages (id, tenant_id, event_id, message_id, event_type, occurred_at, payload, traceparent)
+     SELECT id, tenant_id, event_id, message_id, event_type, occurred_at, payload, traceparent
        FROM jsonb_to_recordset($1::jsonb) AS m(id text, tenant_id text, event_id uuid, message_id uuid,
-                                               event_type text, occurred_at timestamptz, payload text)
+                                               event_type text, occurred_at timestamptz, payload text,
+                                               traceparent text)
      ON CONFLICT DO NOTHING`,
     [rows],
   );
@@ -153,6 +157,8 @@ export interface ClaimedDelivery {
   payload: string;
   /** When the event happened, epoch milliseconds. */
   occurredAt: number;
+  /** Trace context of the event's record; null when it had none. */
+  traceparent: string | null;
   /** The endpoint's settings; null for a callback_url. */
   endpoint: {
     enabled: boolean;
@@ -187,6 +193,7 @@ interface ClaimedRow {
   attempts: number;
   payload: string;
   occurred_at: Date;
+  traceparent: string | null;
   url: string | null;
   headers: Record<string, string> | null;
   secret: string | null;
@@ -243,7 +250,7 @@ async function claimDue(client: PoolClient, options: ClaimOptions): Promise<Clai
         WHERE d.id = ranked.id AND ranked.rank <= ranked.free
        RETURNING d.id, d.tenant_id, d.endpoint_id, d.callback_url, d.webhook_message_id, d.message_id, d.attempts
      )
-     SELECT c.*, m.payload, m.occurred_at, e.url, e.headers, e.secret,
+     SELECT c.*, m.payload, m.occurred_at, m.traceparent, e.url, e.headers, e.secret,
             CASE WHEN e.previous_secret_expires_at > now() THEN e.previous_secret END AS previous_secret,
             e.enabled, e.ordered, e.max_concurrency
        FROM claimed c
@@ -284,6 +291,7 @@ function toClaimed(row: ClaimedRow): ClaimedDelivery {
     attempts: row.attempts,
     payload: row.payload,
     occurredAt: row.occurred_at.getTime(),
+    traceparent: row.traceparent,
     endpoint,
   };
 }

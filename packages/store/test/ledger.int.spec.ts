@@ -139,7 +139,11 @@ test('capture spends a hold, release gives it back, and settling again changes n
     { tenantId: id, messageId: sent.messageId, action: 'capture' as const },
     { tenantId: id, messageId: failed.messageId, action: 'release' as const, reason: 'failed' },
   ];
-  t.is(await inTransaction(pool, (client) => settleCredits(client, settlements, NOW + 1000)), 2);
+  // The appended entries come back with their amounts and channel, for the projector's counters.
+  t.deepEqual(await inTransaction(pool, (client) => settleCredits(client, settlements, NOW + 1000)), [
+    { kind: 'credits_captured', amount: 3 * CREDIT, channel: 'sms' },
+    { kind: 'credits_released', amount: 2 * CREDIT, channel: 'sms' },
+  ]);
   const settled = { balance: 7 * CREDIT, held: 0, available: 7 * CREDIT };
   t.deepEqual(await readBalance(pool, id), settled);
 
@@ -149,7 +153,7 @@ test('capture spends a hold, release gives it back, and settling again changes n
     { tenantId: id, messageId: failed.messageId, action: 'capture' as const },
     { tenantId: id, messageId: randomUUID(), action: 'capture' as const },
   ];
-  t.is(await inTransaction(pool, (client) => settleCredits(client, replay, NOW + 2000)), 0);
+  t.deepEqual(await inTransaction(pool, (client) => settleCredits(client, replay, NOW + 2000)), []);
   t.deepEqual(await readBalance(pool, id), settled);
   // A settled message cannot be held again either.
   await inTransaction(pool, (client) => holdCreditsForMessages(client, [sent], NOW + 3000));

@@ -2,6 +2,7 @@ import { serve } from '@hono/node-server';
 import type { ServerType } from '@hono/node-server';
 import { Hono } from 'hono';
 import type { Registry } from 'prom-client';
+import { isDraining } from './shutdown.js';
 
 /** Outcome of one readiness check (Kafka, registry, Postgres, consumer assignment...). */
 export interface ReadinessCheck {
@@ -48,11 +49,27 @@ async function withDeadline(probe: Promise<ReadinessCheck[]>): Promise<Readiness
   return Promise.race([checks, deadline]).finally(() => clearTimeout(timer));
 }
 
-/** Adds /healthz (process up), /readyz (dependencies) and /metrics (Prometheus) to `app`. */
-export function mountOpsRoutes(app: Hono, registry: Registry, ready: ReadinessProbe): Hono {
+/** How the ops routes learn that the process is shutting down. */
+export interface OpsRouteOptions {
+  /** True while the process drains; defaults to the process-wide state set on SIGTERM/SIGINT. */
+  draining?: () => boolean;
+}
+
+/**
+ * Adds /healthz (process up), /readyz (dependencies; 503 `draining` once a shutdown has begun, without
+ * probing, so a load balancer stops sending traffic at once) and /metrics (Prometheus) to `app`.
+ */
+export function mountOpsRoutes(
+  app: Hono,
+  registry: Registry,
+  ready: ReadinessProbe,
+  options: OpsRouteOptions = {},
+): Hono {
   const probe = singleFlight(ready);
+  const draining = options.draining ?? isDraining;
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.get('/readyz', async (c) => {
+    if (draining()) return c.json({ status: 'draining', checks: [] }, 503);
     const checks = await probe();
     const ok = checks.every((check) => check.ok);
     return c.json({ status: ok ? 'ready' : 'not_ready', checks }, ok ? 200 : 503);

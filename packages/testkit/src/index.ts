@@ -6,3 +6,7 @@ export type { AppProcess, CliRun } from './processes.js';
 export { freePort } from './ports.js';
 export { startStack } from './stack.js';
 export type { TestStack } from './stack.js';
+export { parseMetrics, samplesOf, scrapeMetrics, sumOf } from './metrics.js';
+export type { MetricSample, MetricsExposition } from './metrics.js';
+export { devProvidersFile } from './providers.js';
+export type { ProviderEntry } from './providers.js';

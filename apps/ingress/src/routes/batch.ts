@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import type { Channel } from '@herald/domain';
 import { optedOutRecipients } from '@herald/store';
-import { acceptedRecord, prepareMessage, produceAll, scheduleOf, shapeOf } from '../accept.js';
+import { acceptedRecord, logAccepted, prepareMessage, produceAll, scheduleOf, shapeOf } from '../accept.js';
 import type { PreparedMessage } from '../accept.js';
 import { availableMicros } from '../credit-check.js';
 import { idSource } from '../idempotency.js';
@@ -150,6 +150,11 @@ export function batchRoutes(deps: IngressContext) {
     await produceAll(
       deps,
       [accepted.map(({ prepared: p }) => acceptedRecord(deps, p.accepted, requestId))],
+      requestId,
+    );
+    logAccepted(
+      deps,
+      accepted.map(({ prepared: p }) => p.accepted),
       requestId,
     );
     const done = new Map(

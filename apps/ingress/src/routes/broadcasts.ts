@@ -1,6 +1,13 @@
 import { Hono } from 'hono';
 import { broadcastSummary, optedOutRecipients } from '@herald/store';
-import { acceptedRecord, prepareMessage, produceAll, requireSchedule, shapeOf } from '../accept.js';
+import {
+  acceptedRecord,
+  logAccepted,
+  prepareMessage,
+  produceAll,
+  requireSchedule,
+  shapeOf,
+} from '../accept.js';
 import type { PreparedMessage } from '../accept.js';
 import { requireCredits } from '../credit-check.js';
 import { idSource } from '../idempotency.js';
@@ -70,6 +77,11 @@ export function broadcastsRoutes(deps: IngressContext) {
     const requestId = c.get('requestId');
     const records = prepared.map((each) => acceptedRecord(deps, each.accepted, requestId));
     await produceAll(deps, chunks(records, CHUNK_RECORDS), requestId);
+    logAccepted(
+      deps,
+      prepared.map((each) => each.accepted),
+      requestId,
+    );
     c.header('Location', `/v1/broadcasts/${broadcastId}`);
     return c.json(
       {

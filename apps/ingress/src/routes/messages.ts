@@ -4,7 +4,14 @@ import { EVENT_TYPES } from '@herald/contracts';
 import { eventStatus } from '@herald/domain';
 import type { MessageEvent, MessageState } from '@herald/domain';
 import { findMessage, isOptedOut, listMessages, messageTimeline } from '@herald/store';
-import { acceptedRecord, prepareMessage, produceAll, requireSchedule, shapeOf } from '../accept.js';
+import {
+  acceptedRecord,
+  logAccepted,
+  prepareMessage,
+  produceAll,
+  requireSchedule,
+  shapeOf,
+} from '../accept.js';
 import { requestCancel } from '../cancel.js';
 import { requireCredits } from '../credit-check.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
@@ -62,6 +69,7 @@ export function messagesRoutes(deps: IngressContext) {
       [[acceptedRecord(deps, prepared.accepted, c.get('requestId'))]],
       c.get('requestId'),
     );
+    logAccepted(deps, [prepared.accepted], c.get('requestId'));
     c.header('Location', `/v1/messages/${prepared.accepted.messageId}`);
     return c.json(acceptedResource(prepared.accepted), 202);
   });

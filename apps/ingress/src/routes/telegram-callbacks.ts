@@ -36,8 +36,9 @@ export function telegramCallbackRoutes(deps: TelegramCallbackDeps) {
     if (inbound !== null && tenantId !== null) {
       await deps.onInbound({ tenantId, from: inbound.chatId, body: telegramKeyword(inbound.text) });
     }
-    deps.log.info(
-      { providerId: provider.id, updateId: parsed.updateId, text: inbound !== null },
+    // Debug: an update per inbound message is too many lines for info.
+    deps.log.debug(
+      { providerId: provider.id, updateId: parsed.updateId, hasText: inbound !== null },
       'telegram update received',
     );
     return c.body(null, 200);

@@ -53,8 +53,9 @@ export function twilioCallbackRoutes(deps: TwilioCallbackDeps) {
           headers: eventHeaders(event),
         },
       ]);
-      deps.log.info(
-        { messageId: event.messageId, type: event.type, providerId },
+      // Debug: one line per callback is as many as messages, too many for info.
+      deps.log.debug(
+        { tenantId: event.tenantId, messageId: event.messageId, type: event.type, providerId },
         'provider callback recorded',
       );
     }

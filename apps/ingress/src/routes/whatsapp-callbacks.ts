@@ -54,7 +54,13 @@ export function whatsappCallbackRoutes(deps: WhatsAppCallbackDeps) {
         })),
       );
     }
-    deps.log.info(
+    for (const event of events)
+      deps.log.debug(
+        { tenantId: event.tenantId, messageId: event.messageId, type: event.type },
+        'provider callback recorded',
+      );
+    // Debug: a webhook per status is as many lines as messages, too many for info.
+    deps.log.debug(
       {
         statuses: parsed.statuses.length,
         recorded: events.length,

@@ -1,13 +1,14 @@
 import pg from 'pg';
 import { BatchingProducer, SchemaCatalog, createKafka } from '@herald/kafka';
 import { createLogger, createMetricsRegistry } from '@herald/telemetry';
+import type { Registry } from '@herald/telemetry';
 import { createIngressApp } from '../../src/app.js';
 
 /**
  * The real ingress app wired to clients that never connect (nothing listens on port 1): enough
  * for routes that touch no infrastructure, such as /openapi.json and /docs.
  */
-export function offlineIngressApp() {
+export function offlineIngressApp(metrics: Registry = createMetricsRegistry('test')) {
   const log = createLogger('test', 'silent');
   const kafka = createKafka({ brokers: ['127.0.0.1:1'], clientId: 'offline-test', log });
   return createIngressApp({
@@ -19,7 +20,7 @@ export function offlineIngressApp() {
     publicUrl: 'http://127.0.0.1:8080',
     maxBodyBytes: 1024,
     log,
-    metrics: createMetricsRegistry('test'),
+    metrics,
     ready: async () => [],
   });
 }

@@ -53,6 +53,11 @@ export class SmppSimulator {
     return this.#context.received.list();
   }
 
+  /** True while a server of this SMSC is bound (from `listen` until `close`). */
+  get listening(): boolean {
+    return [...this.#servers].some((server) => server.address() !== null);
+  }
+
   /** Listens on host:port (0 picks a free port), resolving once the socket is bound. */
   async listen(host: string, port: number): Promise<RunningSmppServer> {
     const server = smpp.createServer((session) => {
