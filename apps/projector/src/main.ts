@@ -9,7 +9,7 @@ import { eventTypesProducedBy } from '@herald/contracts';
 import { bootService, consumerCheck, postgresCheck, runService } from '@herald/service';
 import type { Service } from '@herald/service';
 import { createPool, migrate, readOffsets } from '@herald/store';
-import { startOpsServer } from '@herald/telemetry';
+import { contextFromHeaders, startOpsServer } from '@herald/telemetry';
 import { loadProjectorConfig } from './config.js';
 import { projectDeadLetters } from './dead-letters.js';
 import { countSettled, createProjectorMetrics } from './metrics.js';
@@ -74,13 +74,14 @@ runService('projector', async () => {
         pool,
         groupId,
         batch,
-        (events) =>
+        (released) =>
           parked.send(
-            events.map((event) => ({
+            released.map(({ event, cause }) => ({
               topic: topics.events,
               key: event.to,
               value: encodeEvent(service.catalog, topics.events, event),
-              headers: eventHeaders(event),
+              // In the trace of the send that released it, not of this batch's span.
+              headers: eventHeaders(event, cause, contextFromHeaders(cause)),
             })),
           ),
         locking,

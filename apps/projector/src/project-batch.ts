@@ -19,6 +19,15 @@ import type { PendingCallbackEvent } from './pending-callbacks.js';
 import { pendingCallbacksFor } from './pending-callbacks.js';
 import { settlementFor } from './settlements.js';
 
+/**
+ * The event of a provider callback parked before its send was known, and the headers of the
+ * MessageSent record that released it: the event continues that send's trace.
+ */
+export interface ReleasedCallback {
+  event: PendingCallbackEvent;
+  cause: DecodedRecord['headers'];
+}
+
 /** What one batch changed, for logs and metrics. */
 export interface ProjectionOutcome {
   applied: number;
@@ -46,7 +55,7 @@ export async function projectBatch(
   pool: Pool,
   groupId: string,
   batch: PartitionBatch,
-  releaseParked: (events: PendingCallbackEvent[]) => Promise<void> = async () => undefined,
+  releaseParked: (released: ReleasedCallback[]) => Promise<void> = async () => undefined,
   locking: MessageLocking = 'lanes',
   log?: Logger,
 ): Promise<ProjectionOutcome> {
@@ -68,7 +77,7 @@ function applyBatch(
   pool: Pool,
   groupId: string,
   batch: PartitionBatch,
-  releaseParked: (events: PendingCallbackEvent[]) => Promise<void>,
+  releaseParked: (released: ReleasedCallback[]) => Promise<void>,
   locking: MessageLocking,
 ): Promise<{ outcome: ProjectionOutcome; applied: DecodedRecord[] }> {
   return inTransaction(pool, async (client) => {
@@ -127,10 +136,17 @@ function applyBatch(
     const settled = settlements.length > 0 ? await settleCredits(client, settlements, latest) : [];
     // Provider callbacks that arrived before these sends were known become events now, produced
     // before this transaction commits (a failed commit re-produces them with the same ids).
-    const sends = fresh.flatMap(({ event }) => (event.type === 'MessageSent' ? [event] : []));
+    const sends = fresh.flatMap(({ event, headers }) =>
+      event.type === 'MessageSent' ? [{ event, headers }] : [],
+    );
     if (sends.length > 0) {
-      const parked = await pendingCallbacksFor(client, sends);
-      if (parked.length > 0) await releaseParked(parked);
+      const parked = await pendingCallbacksFor(
+        client,
+        sends.map(({ event }) => event),
+      );
+      const causes = new Map(sends.map(({ event, headers }) => [event.messageId, headers]));
+      if (parked.length > 0)
+        await releaseParked(parked.map((event) => ({ event, cause: causes.get(event.messageId) ?? {} })));
     }
     await storeOffset(client, groupId, batch.topic, batch.partition, nextOffset(batch.lastOffset));
     return {

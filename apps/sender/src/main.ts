@@ -3,15 +3,9 @@ import { loadProviders, watchProviders } from '@herald/config';
 import { eventTypesProducedBy } from '@herald/contracts';
 import type { EventOf } from '@herald/contracts';
 import { DEFAULT_CIRCUIT_POLICY } from '@herald/domain';
-import {
-  BatchingProducer,
-  createIdempotentProducer,
-  encodeEvent,
-  eventHeaders,
-  startTransactionalProcessor,
-} from '@herald/kafka';
+import { BatchingProducer, createIdempotentProducer, startTransactionalProcessor } from '@herald/kafka';
 import { bootService, consumerCheck, postgresCheck, runService } from '@herald/service';
-import { createPool, recordCircuit } from '@herald/store';
+import { createPool, matchOrParkCallbacks, providerCallbackEvent, recordCircuit } from '@herald/store';
 import { activeTraceparent, startOpsServer } from '@herald/telemetry';
 import { loadSenderConfig } from './config.js';
 import type { Lane, SenderDeps } from './dispatch.js';
@@ -20,6 +14,8 @@ import { ProviderGuards } from './guards.js';
 import { LaneGate } from './lane-gate.js';
 import { createSenderMetrics, observeAttempt } from './metrics.js';
 import { RateGate } from './rate-gate.js';
+import { ReceiptFallback } from './receipt-fallback.js';
+import { receiptListener, receiptRecord } from './receipt-listener.js';
 import { ReceiptRelay } from './receipts.js';
 import { TransportPool, statusCallbackUrl } from './transports.js';
 
@@ -74,39 +70,35 @@ runService('sender', async () => {
     metrics: service.kafkaMetrics,
   });
   const relay = new ReceiptRelay(Date.now);
-  transports.onStatusUpdate((providerId, update) => {
-    // Transports call this synchronously from their session: nothing may throw back into them.
-    try {
-      const { event, known, traceparent } = relay.toEvent(providerId, update);
-      if (!known) {
-        instruments.unattributed.inc({ provider: providerId });
-        log.warn(
-          { provider: providerId, providerMessageId: update.providerMessageId, status: update.status },
-          'status report for an unknown message',
-        );
-        return;
-      }
-      if (!event) return;
-      receiptBatcher
-        .send([
-          {
-            topic: topics.events,
-            key: event.to,
-            value: encodeEvent(catalog, topics.events, event),
-            // Outside any span: the receipt's event carries on the trace its message was sent in.
-            headers: eventHeaders(event, traceparent ? { traceparent } : undefined),
-          },
-        ])
-        .catch((error: unknown) =>
-          log.error({ err: error, messageId: event.messageId }, 'recording a provider receipt failed'),
-        );
-    } catch (error) {
-      log.error(
-        { err: error, provider: providerId, providerMessageId: update.providerMessageId },
-        'turning a provider receipt into an event failed',
-      );
-    }
+  // Receipts this instance did not send (another instance did, or it restarted since) are matched
+  // in the read model or parked for the projector, as the ingress does with WhatsApp webhooks.
+  const fallback = new ReceiptFallback({
+    matchOrPark: (callbacks) => matchOrParkCallbacks(pool, callbacks),
+    publish: (matched) =>
+      receiptBatcher.send(
+        matched.map(({ callback, message }) =>
+          receiptRecord(
+            catalog,
+            topics.events,
+            providerCallbackEvent(callback, message),
+            message.traceparent,
+          ),
+        ),
+      ),
+    settled: (callback, outcome) => instruments.receipts.inc({ provider: callback.providerId, outcome }),
+    log,
   });
+  transports.onStatusUpdate(
+    receiptListener({
+      relay,
+      fallback,
+      produce: (records) => receiptBatcher.send(records),
+      catalog,
+      eventsTopic: topics.events,
+      settled: (providerId, outcome) => instruments.receipts.inc({ provider: providerId, outcome }),
+      log,
+    }),
+  );
 
   const deps: SenderDeps = {
     providers: () => source.current(),
@@ -178,6 +170,9 @@ runService('sender', async () => {
     // Provider sessions close before the receipt producer: a receipt they deliver while unbinding
     // still finds the batcher open, and the flush below takes it to Kafka.
     await transports.close();
+    // Receipts being looked up in the read model settle (their events produced, or parked) while
+    // the producer and the pool are still open.
+    await fallback.flush();
     await receiptBatcher.close();
     await receiptProducer.disconnect();
     await ops.close();

@@ -22,8 +22,8 @@ export interface SenderMetrics {
   latency: Histogram<'provider' | 'channel' | 'outcome'>;
   /** Circuit state changes by provider and the state entered. */
   circuitTransitions: Counter<'provider' | 'state'>;
-  /** Receipts on provider sessions for messages this instance does not know. */
-  unattributed: Counter<'provider'>;
+  /** Final-status receipts on provider sessions (SMPP), by provider and the path that settled them. */
+  receipts: Counter<'provider' | 'outcome'>;
 }
 
 /**
@@ -73,10 +73,10 @@ export function createSenderMetrics(
       labelNames: ['provider', 'state'],
       registers,
     }),
-    unattributed: new Counter({
-      name: 'herald_sender_receipts_unattributed_total',
-      help: 'Provider status reports for messages this sender does not know (sent by another instance or before a restart)',
-      labelNames: ['provider'],
+    receipts: new Counter({
+      name: 'herald_sender_receipts_total',
+      help: 'Final-status receipts on provider sessions (SMPP), by provider and outcome: memory (sent by this instance), read_model (matched in Postgres), parked (until the projector records the send), lost (could not be recorded)',
+      labelNames: ['provider', 'outcome'],
       registers,
     }),
   };

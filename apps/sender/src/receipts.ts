@@ -1,5 +1,5 @@
-import type { HeraldEvent } from '@herald/contracts';
 import { derivedEventId } from '@herald/kafka';
+import type { ProviderCallback } from '@herald/store';
 import type { StatusUpdate } from '@herald/transports';
 
 /** Our ids of a message a provider accepted, for attributing its later status reports. */
@@ -10,19 +10,61 @@ export interface SentMessage {
   providerId: string;
 }
 
-type ReceiptEvent = Extract<
-  HeraldEvent,
-  { type: 'MessageDelivered' | 'MessageUndelivered' | 'MessageFailed' | 'MessageRead' }
->;
+/** A message this instance sent, and the trace context it was sent in. */
+export interface RememberedSend {
+  message: SentMessage;
+  traceparent: string | null;
+}
 
 /**
- * Turns status reports that arrive on a provider session (SMPP deliver_sm receipts) into events.
- * The provider only knows its own message id, so the sender remembers, for each message it sent,
- * which of ours it was; entries are kept for `ttlMs` (receipts come within minutes, rarely days)
- * and at most `capacity` of them, oldest dropped first.
+ * The provider callback a status report on a provider session (an SMPP deliver_sm receipt) stands
+ * for, or null for an intermediate status (queued, sending, sent), which adds nothing the sender did
+ * not record. The event id is derived from the provider, its message id and the status: whichever
+ * path turns the receipt into an event (this instance's memory, the read model, or the projector
+ * after it was parked) and however often the SMSC repeats it, it is the same event.
+ */
+export function receiptCallback(providerId: string, update: StatusUpdate): ProviderCallback | null {
+  const base = {
+    eventId: derivedEventId(`${providerId}:${update.providerMessageId}`, `status:${update.status}`),
+    providerId,
+    providerMessageId: update.providerMessageId,
+    providerStatus: update.raw.stat ?? update.status,
+    occurredAt: update.occurredAt,
+  };
+  const failure = {
+    errorCode: update.errorCode ?? 'receipt_without_code',
+    errorMessage: update.errorMessage ?? `provider reported ${update.status}`,
+  };
+  const success = { errorCode: null, errorMessage: null };
+  switch (update.status) {
+    case 'delivered':
+      return { ...base, ...success, eventType: 'MessageDelivered' };
+    case 'read':
+      return { ...base, ...success, eventType: 'MessageRead' };
+    case 'undelivered':
+      return { ...base, ...failure, eventType: 'MessageUndelivered' };
+    case 'failed':
+      return { ...base, ...failure, eventType: 'MessageFailed' };
+    case 'queued':
+    case 'sending':
+    case 'sent':
+      return null;
+    default: {
+      const exhaustive: never = update.status;
+      return exhaustive;
+    }
+  }
+}
+
+/**
+ * The sender's memory of what it sent, the fast path for status reports that arrive on a provider
+ * session: the provider only knows its own message id, so the sender remembers, for each message it
+ * sent, which of ours it was. Entries are kept for `ttlMs` (receipts come within minutes, rarely
+ * days) and at most `capacity` of them, oldest dropped first. A report this memory cannot attribute
+ * (another instance sent it, or this one restarted) goes to the read model instead (ReceiptFallback).
  */
 export class ReceiptRelay {
-  private readonly sent = new Map<string, { message: SentMessage; at: number; traceparent: string | null }>();
+  private readonly sent = new Map<string, RememberedSend & { at: number }>();
 
   constructor(
     private readonly clock: () => number,
@@ -35,9 +77,9 @@ export class ReceiptRelay {
    * `traceparent`, which its receipt's event carries on.
    */
   remember(providerMessageId: string, message: SentMessage, traceparent: string | null = null): void {
-    const key = `${message.providerId}\u0000${providerMessageId}`;
+    const key = keyOf(message.providerId, providerMessageId);
     this.sent.delete(key);
-    this.sent.set(key, { message, at: this.clock(), traceparent });
+    this.sent.set(key, { message, traceparent, at: this.clock() });
     while (this.sent.size > this.capacity) {
       const oldest = this.sent.keys().next();
       if (oldest.done) break;
@@ -45,59 +87,14 @@ export class ReceiptRelay {
     }
   }
 
-  /**
-   * The event a status report stands for, or null (intermediate status, or a message not known
-   * here), and the trace context its message was sent in.
-   */
-  toEvent(
-    providerId: string,
-    update: StatusUpdate,
-  ): { event: ReceiptEvent | null; known: boolean; traceparent?: string | null } {
-    const entry = this.sent.get(`${providerId}\u0000${update.providerMessageId}`);
-    if (!entry || this.clock() - entry.at > this.ttlMs) return { event: null, known: false };
-    return { ...this.eventOf(providerId, update, entry.message), traceparent: entry.traceparent };
+  /** The message sent here under the provider's id, or null when this instance does not know it. */
+  recall(providerId: string, providerMessageId: string): RememberedSend | null {
+    const entry = this.sent.get(keyOf(providerId, providerMessageId));
+    if (!entry || this.clock() - entry.at > this.ttlMs) return null;
+    return { message: entry.message, traceparent: entry.traceparent };
   }
+}
 
-  private eventOf(
-    providerId: string,
-    update: StatusUpdate,
-    message: SentMessage,
-  ): { event: ReceiptEvent | null; known: boolean } {
-    const base = {
-      eventId: derivedEventId(`${providerId}:${update.providerMessageId}`, `status:${update.status}`),
-      messageId: message.messageId,
-      tenantId: message.tenantId,
-      to: message.to,
-      occurredAt: update.occurredAt,
-      providerId,
-      providerMessageId: update.providerMessageId,
-    };
-    const errorCode = update.errorCode ?? 'receipt_without_code';
-    const errorMessage = update.errorMessage ?? `provider reported ${update.status}`;
-    switch (update.status) {
-      case 'delivered':
-        return {
-          event: { type: 'MessageDelivered', ...base, providerStatus: update.raw.stat ?? 'delivered' },
-          known: true,
-        };
-      case 'read':
-        return { event: { type: 'MessageRead', ...base }, known: true };
-      case 'undelivered':
-        return { event: { type: 'MessageUndelivered', ...base, errorCode, errorMessage }, known: true };
-      case 'failed': {
-        // MessageFailed carries no provider message id.
-        const { eventId, messageId, tenantId, to, occurredAt } = base;
-        const failed = { eventId, messageId, tenantId, to, occurredAt, providerId };
-        return { event: { type: 'MessageFailed', ...failed, errorCode, errorMessage }, known: true };
-      }
-      case 'queued':
-      case 'sending':
-      case 'sent':
-        return { event: null, known: true };
-      default: {
-        const exhaustive: never = update.status;
-        return exhaustive;
-      }
-    }
-  }
+function keyOf(providerId: string, providerMessageId: string): string {
+  return `${providerId}\u0000${providerMessageId}`;
 }

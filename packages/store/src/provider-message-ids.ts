@@ -11,6 +11,11 @@ export interface ProviderMessageRef {
   to: string;
   providerId: string;
   providerMessageId: string;
+  /**
+   * The W3C traceparent its MessageSent was recorded with (null without tracing, or for an event
+   * stored before trace context was kept), so events about the send continue the send's trace.
+   */
+  traceparent: string | null;
 }
 
 /** The event types a provider callback can become. */
@@ -42,6 +47,7 @@ interface RefRow {
   recipient: string;
   provider_id: string;
   provider_message_id: string;
+  traceparent: string | null;
 }
 
 interface PendingRow {
@@ -61,6 +67,7 @@ const toRef = (row: RefRow): ProviderMessageRef => ({
   to: row.recipient,
   providerId: row.provider_id,
   providerMessageId: row.provider_message_id,
+  traceparent: row.traceparent,
 });
 
 const toCallback = (row: PendingRow): ProviderCallback => ({
@@ -139,10 +146,19 @@ async function findMessagesByProviderMessageIds(
   ids: readonly { providerId: string; providerMessageId: string }[],
 ): Promise<Map<string, ProviderMessageRef>> {
   const { rows } = await db.query<RefRow>(
-    `SELECT m.id, m.tenant_id, m.recipient, m.provider_id, m.provider_message_id
+    `SELECT m.id, m.tenant_id, m.recipient, m.provider_id, m.provider_message_id, sent.traceparent
        FROM messages m
        JOIN unnest($1::text[], $2::text[]) AS k(provider_id, provider_message_id)
-         ON m.provider_id = k.provider_id AND m.provider_message_id = k.provider_message_id`,
+         ON m.provider_id = k.provider_id AND m.provider_message_id = k.provider_message_id
+       LEFT JOIN LATERAL (
+         SELECT e.metadata->>'traceparent' AS traceparent
+           FROM events e
+          WHERE e.stream_id = m.id AND e.type = 'MessageSent'
+            AND e.data->>'providerId' = m.provider_id
+            AND e.data->>'providerMessageId' = m.provider_message_id
+          ORDER BY e.stream_version DESC
+          LIMIT 1
+       ) AS sent ON true`,
     [ids.map((id) => id.providerId), ids.map((id) => id.providerMessageId)],
   );
   return new Map(rows.map((row) => [keyOf(row.provider_id, row.provider_message_id), toRef(row)]));
