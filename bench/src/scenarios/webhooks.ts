@@ -10,7 +10,8 @@ import { createPool } from '@herald/store';
 import { createTestDatabase, freePort, startApp, waitFor, waitUntilReady } from '@herald/testkit';
 import type { AppProcess, TestServices } from '@herald/testkit';
 import { Agent, request } from 'undici';
-import type { Measurement } from './report.js';
+import type { Measurement } from '../report.js';
+import type { ScenarioContext, ScenarioResult } from './context.js';
 
 /** Endpoints of the benchmark tenant: every event fans out to each of them. */
 const ENDPOINTS = 4;
@@ -19,6 +20,8 @@ export interface WebhooksBenchOptions {
   services: TestServices;
   /** Events produced for the throughput phase (each becomes ENDPOINTS deliveries). */
   events: number;
+  /** Length of the live phase at 200 events/s (10 s in a full run). */
+  liveSeconds: number;
   log: (line: string) => void;
 }
 
@@ -163,8 +166,8 @@ export async function benchWebhooks(options: WebhooksBenchOptions): Promise<Meas
       );
     }
 
-    // Live: 200 events/s for 10 s, each sent the moment it happens.
-    const liveEvents = 2000;
+    // Live: 200 events/s, each sent the moment it happens.
+    const liveEvents = 200 * options.liveSeconds;
     const liveStarted = performance.now();
     for (let i = 0; i < liveEvents / 20; i++) {
       const due = liveStarted + i * 100;
@@ -181,7 +184,7 @@ export async function benchWebhooks(options: WebhooksBenchOptions): Promise<Meas
     const live = receiver.lags;
     const results: Measurement[] = [
       {
-        name: `live: ${liveEvents / 10} events/s × ${ENDPOINTS} endpoints, delivery latency p50`,
+        name: `live: 200 events/s × ${ENDPOINTS} endpoints for ${options.liveSeconds} s, delivery latency p50`,
         value: percentile(live, 50),
         unit: 'ms',
         count: live.length,
@@ -296,4 +299,35 @@ async function baselinePosts(total: number): Promise<Measurement> {
     await agent.close();
     await receiver.close();
   }
+}
+
+/** The webhooks scenario with its target: fan-out ≥ 5,000 deliveries/s. */
+export async function webhooksScenario(context: ScenarioContext): Promise<ScenarioResult> {
+  const measurements = await benchWebhooks({
+    services: context.services,
+    events: Math.round(context.plan.events / 10),
+    liveSeconds: context.plan.quick ? 4 : 10,
+    log: context.log,
+  });
+  const burst = measurements.find((m) => m.unit === 'deliveries/s');
+  const liveP99 = measurements[1];
+  const baseline = measurements.find((m) => m.name.startsWith('baseline'));
+  const reached = burst !== undefined && burst.value >= 5_000;
+  return {
+    sections: [{ title: 'Webhooks dispatcher (issue 6)', measurements }],
+    targets: [
+      {
+        target: 'webhook fan-out ≥ 5,000 deliveries/s to a local receiver, with p99 delivery latency',
+        reached,
+        measured: burst
+          ? `${burst.value.toLocaleString('en-US')} deliveries/s; p99 delivery latency ${liveP99?.value ?? '?'} ms at 800 deliveries/s`
+          : 'not measured',
+        bottleneck: reached
+          ? undefined
+          : `CPU: the bare-HTTP baseline of this run reaches ${baseline?.value.toLocaleString('en-US') ?? '?'} requests/s (Herald ${burst && baseline ? Math.round((100 * burst.value) / baseline.value) : '?'}% of it). A profile of 2026-11-22 put about 230 µs per delivery in the dispatcher (undici client, signing), 175 µs in Postgres (claim lease, attempt log, delivery update) and 95 µs in the receiver, on 2 cores shared with Kafka`,
+      },
+    ],
+    charts: [],
+    failures: [],
+  };
 }
