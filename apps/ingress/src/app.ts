@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
+import type { Context } from 'hono';
 import { except } from 'hono/combine';
 import { requestId } from 'hono/request-id';
 import { loadCommonConfig } from '@herald/config';
@@ -21,7 +21,9 @@ import type { TopicSettings } from './asyncapi.js';
 import { RequestDrain } from './drain.js';
 import { idempotency } from './idempotency.js';
 import { inboundKeywordHandler } from './inbound-keywords.js';
+import { requestBody } from './request-body.js';
 import { createIngressMetrics } from './metrics.js';
+import { ingressLookups } from './lookups.js';
 import { Problem, renderProblem, toProblem } from './problems.js';
 import { adminRoutes } from './routes/admin.js';
 import { adminDlqRoutes } from './routes/admin-dlq.js';
@@ -77,18 +79,15 @@ export const DEFAULT_WEBHOOK_SETTINGS: WebhookSettings = {
   callbackSigningSecret: DEVELOPMENT_CALLBACK_SIGNING_SECRET,
 };
 
-const tooLarge = (maxSize: number) =>
-  bodyLimit({
-    maxSize,
-    onError: () => {
-      throw new Problem(
-        413,
-        'payload_too_large',
-        'Payload too large',
-        `Bodies are limited to ${maxSize} bytes.`,
-      );
-    },
-  });
+/** The 413 for a body over `maxBytes`. */
+function tooLarge(_c: Context, maxBytes: number): never {
+  throw new Problem(
+    413,
+    'payload_too_large',
+    'Payload too large',
+    `Bodies are limited to ${maxBytes} bytes.`,
+  );
+}
 
 /** The ingress HTTP application: public API, provider callbacks and ops endpoints. */
 export function createIngressApp(deps: IngressDeps): Hono {
@@ -102,11 +101,13 @@ export function createIngressApp(deps: IngressDeps): Hono {
   // After `httpMetrics`, so refusals while draining are counted; before everything that does work.
   const drain = deps.drain ?? new RequestDrain();
   app.use(drain.middleware());
-  const bodyLimitDefault = tooLarge(deps.maxBodyBytes);
-  const bodyLimitBroadcast = tooLarge(deps.maxBroadcastBodyBytes ?? 16 * 1024 * 1024);
-  app.use(function limitBody(c, next) {
-    return (c.req.path === '/v1/broadcasts' ? bodyLimitBroadcast : bodyLimitDefault)(c, next);
-  });
+  const maxBroadcastBytes = deps.maxBroadcastBodyBytes ?? 16 * 1024 * 1024;
+  app.use(
+    requestBody({
+      maxBytes: (c) => (c.req.path === '/v1/broadcasts' ? maxBroadcastBytes : deps.maxBodyBytes),
+      tooLarge,
+    }),
+  );
   app.onError((error, c) => {
     const problem = toProblem(error);
     if (problem.status >= 500)
@@ -132,11 +133,19 @@ export function createIngressApp(deps: IngressDeps): Hono {
   );
   app.route('/v1/admin', adminRoutes({ pool: deps.pool, adminToken: auth.adminToken, clock }));
   // The admin API has its own token and no tenant: tenant auth and rate limits guard the rest of /v1.
-  app.use('/v1/*', except(['/v1/admin', '/v1/admin/*'], ...tenantGuards({ ...deps, auth, clock })));
+  const lookups = ingressLookups(deps.pool);
+  app.use(
+    '/v1/*',
+    except(
+      ['/v1/admin', '/v1/admin/*'],
+      ...tenantGuards({ ...deps, auth, clock, authenticateKey: lookups.authenticateKey }),
+    ),
+  );
   app.route('/v1/me', meRoutes({ pool: deps.pool, rateLimit: auth.rateLimit }));
   app.route('/v1/usage', usageRoutes({ pool: deps.pool, clock }));
   const api = {
     ...deps,
+    lookups,
     clock,
     prices: deps.prices ?? DEFAULT_PRICE_TABLE,
     cancelWaitMs: deps.cancelWaitMs ?? 5000,

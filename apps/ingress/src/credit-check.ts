@@ -1,12 +1,5 @@
-import { readBalance } from '@herald/store';
-import type { Pool } from '@herald/store';
 import { formatCredits } from './credit-amounts.js';
 import { Problem } from './problems.js';
-
-/** Credits a tenant may still spend, in micro-credits. */
-export async function availableMicros(pool: Pool, tenantId: string): Promise<number> {
-  return (await readBalance(pool, tenantId)).available;
-}
 
 /** The 402 for a request that costs more than the tenant has. */
 export function insufficientCredits(costMicros: number, availableMicrosNow: number): Problem {
@@ -22,8 +15,12 @@ export function insufficientCredits(costMicros: number, availableMicrosNow: numb
  * A fast pre-check that the tenant can pay `costMicros`; free requests are never refused. The
  * router's hold is authoritative: two requests racing past this check are settled there.
  */
-export async function requireCredits(pool: Pool, tenantId: string, costMicros: number): Promise<void> {
+export async function requireCredits(
+  availableMicros: (tenantId: string) => Promise<number>,
+  tenantId: string,
+  costMicros: number,
+): Promise<void> {
   if (costMicros <= 0) return;
-  const available = await availableMicros(pool, tenantId);
+  const available = await availableMicros(tenantId);
   if (available < costMicros) throw insufficientCredits(costMicros, available);
 }

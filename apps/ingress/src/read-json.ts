@@ -15,7 +15,7 @@ export async function readJson(c: Context): Promise<unknown> {
     );
   }
   try {
-    return await c.req.json();
+    return JSON.parse(await c.req.text()) as unknown;
   } catch {
     throw new Problem(400, 'malformed_json', 'Malformed JSON', 'The request body is not valid JSON.');
   }

@@ -108,8 +108,11 @@ export async function startBenchStack(
       paused = pause;
     },
     stop: async () => {
-      // The ledger is taken: nothing left to drain, so no graceful shutdown with a backlog to wait for.
-      await Promise.allSettled(processes().map(({ app }) => app.kill()));
+      // The ledger is taken: nothing left to drain, so no graceful shutdown with a backlog to wait for,
+      // unless the apps are profiled (HERALD_APP_NODE_ARGS=--cpu-prof...): Node writes the profile on exit.
+      const profiled = /--cpu-prof|--heap-prof/.test(process.env.HERALD_APP_NODE_ARGS ?? '');
+      signalDownstream('SIGCONT');
+      await Promise.allSettled(processes().map(({ app }) => (profiled ? app.stop(60_000) : app.kill())));
       await admin.disconnect().catch(() => undefined);
       await pool.end().catch(() => undefined);
       await stack.stop();

@@ -17,6 +17,7 @@ export {
   ensureTenant,
   addApiKey,
   authenticateApiKey,
+  authenticateApiKeys,
   createTenant,
   listTenants,
   findTenant,
@@ -32,6 +33,7 @@ export {
   holdCreditsForMessages,
   settleCredits,
   readBalance,
+  readBalances,
   listLedgerEntries,
   totalHeldCredits,
 } from './ledger.js';

@@ -334,13 +334,22 @@ function toStored(entry: LedgerEntry, channel: string | null): StoredLedgerEntry
 
 /** A tenant's credits; a tenant without an account has none. */
 export async function readBalance(pool: Pool, tenantId: string): Promise<CreditBalance> {
-  const { rows } = await pool.query<{ balance: string; held: string }>(
-    'SELECT balance, held FROM credit_accounts WHERE tenant_id = $1',
-    [tenantId],
+  return (await readBalances(pool, [tenantId]))[0] ?? toBalance(emptyLedger(tenantId));
+}
+
+/** `readBalance` of many tenants in one statement; answers are in the order of `tenantIds`. */
+export async function readBalances(pool: Pool, tenantIds: readonly string[]): Promise<CreditBalance[]> {
+  if (tenantIds.length === 0) return [];
+  const { rows } = await pool.query<{ tenant_id: string; balance: string; held: string }>(
+    'SELECT tenant_id, balance, held FROM credit_accounts WHERE tenant_id = ANY($1::text[])',
+    [tenantIds],
   );
-  const row = rows[0];
-  const state = emptyLedger(tenantId);
-  return toBalance(row ? { ...state, balance: Number(row.balance), held: Number(row.held) } : state);
+  const byTenant = new Map(rows.map((row) => [row.tenant_id, row]));
+  return tenantIds.map((tenantId) => {
+    const row = byTenant.get(tenantId);
+    const state = emptyLedger(tenantId);
+    return toBalance(row ? { ...state, balance: Number(row.balance), held: Number(row.held) } : state);
+  });
 }
 
 /**

@@ -226,14 +226,26 @@ export async function touchApiKeys(pool: Pool, keyIds: string[], now: number): P
  * timing about the key. Revoked keys are never found.
  */
 export async function authenticateApiKey(pool: Pool, key: string): Promise<KeyOwner | null> {
-  const digest = hashKey(key);
+  return (await authenticateApiKeys(pool, [key]))[0] ?? null;
+}
+
+/**
+ * `authenticateApiKey` for many keys in one statement (the ingress merges concurrent requests'
+ * lookups); answers are in the order of `keys`, null for a key that is unknown or revoked.
+ */
+export async function authenticateApiKeys(pool: Pool, keys: readonly string[]): Promise<(KeyOwner | null)[]> {
+  if (keys.length === 0) return [];
+  const digests = keys.map(hashKey);
   const { rows } = await pool.query<TenantRow & { key_id: string; key_hash: Buffer }>(
     `SELECT k.id AS key_id, k.key_hash, t.id, t.name, t.status, t.rate_per_second, t.burst, t.created_at, t.updated_at
        FROM api_keys k JOIN tenants t ON t.id = k.tenant_id
-      WHERE k.key_hash = $1 AND k.revoked_at IS NULL`,
-    [digest],
+      WHERE k.key_hash = ANY($1::bytea[]) AND k.revoked_at IS NULL`,
+    [digests],
   );
-  const row = rows[0];
-  if (!row || row.key_hash.length !== digest.length || !timingSafeEqual(row.key_hash, digest)) return null;
-  return { tenantId: row.id, keyId: row.key_id, tenant: toTenant(row) };
+  const byDigest = new Map(rows.map((row) => [row.key_hash.toString('hex'), row]));
+  return digests.map((digest) => {
+    const row = byDigest.get(digest.toString('hex'));
+    if (!row || row.key_hash.length !== digest.length || !timingSafeEqual(row.key_hash, digest)) return null;
+    return { tenantId: row.id, keyId: row.key_id, tenant: toTenant(row) };
+  });
 }

@@ -27,11 +27,24 @@ process.once('exit', () => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
 });
 
-/** Starts `apps/<app>/src/main.ts` with `env` layered over this process's environment. */
+/**
+ * Starts `apps/<app>/src/main.ts` with `env` layered over this process's environment.
+ * `HERALD_APP_NODE_ARGS` (in `env` or the environment) adds Node options that NODE_OPTIONS refuses,
+ * e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile every app of a test or bench stack.
+ */
 export function startApp(app: string, env: Record<string, string>): AppProcess {
+  const nodeArgs = (env.HERALD_APP_NODE_ARGS ?? process.env.HERALD_APP_NODE_ARGS ?? '')
+    .split(/\s+/)
+    .filter(Boolean);
   const child = spawn(
     process.execPath,
-    ['--conditions=herald-source', '--import', 'tsx', join(repoRoot, 'apps', app, 'src', 'main.ts')],
+    [
+      ...nodeArgs,
+      '--conditions=herald-source',
+      '--import',
+      'tsx',
+      join(repoRoot, 'apps', app, 'src', 'main.ts'),
+    ],
     { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   children.add(child);
@@ -63,12 +76,13 @@ export function startApp(app: string, env: Record<string, string>): AppProcess {
 export async function waitUntilReady(app: AppProcess, readyUrl: string, timeoutMs = 60000): Promise<void> {
   let exited = false;
   void app.exited.then(() => (exited = true));
-  await waitFor(
+  const outcome = await waitFor(
     `${app.name} to be ready at ${readyUrl}`,
     async () => {
-      if (exited) throw new Error(`${app.name} exited during start-up:\n${app.output().slice(-4000)}`);
+      // An app that exited will never be ready: stop polling at once rather than at the deadline.
+      if (exited) return 'exited' as const;
       const response = await fetch(readyUrl, { signal: AbortSignal.timeout(2000) });
-      return response.ok;
+      return response.ok ? ('ready' as const) : false;
     },
     { timeoutMs, intervalMs: 200 },
   ).catch((error: unknown) => {
@@ -76,6 +90,8 @@ export async function waitUntilReady(app: AppProcess, readyUrl: string, timeoutM
       `${error instanceof Error ? error.message : String(error)}\n--- ${app.name} output ---\n${app.output().slice(-4000)}`,
     );
   });
+  if (outcome === 'exited')
+    throw new Error(`${app.name} exited during start-up:\n${app.output().slice(-4000)}`);
 }
 
 /** What a finished CLI run printed, and its exit code. */

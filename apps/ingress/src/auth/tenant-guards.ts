@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from 'hono';
-import { authenticateApiKey, findTenant, touchApiKeys } from '@herald/store';
-import type { Pool } from '@herald/store';
+import { findTenant, touchApiKeys } from '@herald/store';
+import type { KeyOwner, Pool } from '@herald/store';
 import type { Logger } from '@herald/telemetry';
 import { tenantRateLimit } from '../rate-limit.js';
 import { createJwtVerifier } from './jwt.js';
@@ -19,11 +19,13 @@ export function tenantGuards(deps: {
   auth: AuthSettings;
   clock: () => number;
   log: Logger;
+  /** Finds the owner of an API key (the ingress merges concurrent lookups into one query). */
+  authenticateKey: (key: string) => Promise<KeyOwner | null>;
 }): MiddlewareHandler<{ Variables: AuthVariables }>[] {
   const { pool, auth, clock } = deps;
   return [
     tenantAuth({
-      authenticateKey: (key) => authenticateApiKey(pool, key),
+      authenticateKey: deps.authenticateKey,
       findTenant: cachedTenants((id) => findTenant(pool, id), { ttlMs: TENANT_CACHE_MS, clock }),
       verifyJwt: auth.jwt ? createJwtVerifier(auth.jwt) : null,
       onKeyUsed: keyUsageRecorder({

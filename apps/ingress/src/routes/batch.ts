@@ -3,7 +3,6 @@ import type { Channel } from '@herald/domain';
 import { optedOutRecipients } from '@herald/store';
 import { acceptedRecord, logAccepted, prepareMessage, produceAll, scheduleOf, shapeOf } from '../accept.js';
 import type { PreparedMessage } from '../accept.js';
-import { availableMicros } from '../credit-check.js';
 import { idSource } from '../idempotency.js';
 import type { ApiEnv, IngressContext } from '../ingress-context.js';
 import type { FieldError, ProblemCode } from '../problems.js';
@@ -87,7 +86,7 @@ async function unaffordableIndexes(
   items: Prepared[],
 ): Promise<Set<number>> {
   if (items.every(({ prepared }) => prepared.costMicros <= 0)) return new Set();
-  let left = await availableMicros(deps.pool, tenantId);
+  let left = await deps.lookups.availableMicros(tenantId);
   const refused = new Set<number>();
   for (const { index, prepared } of items) {
     if (prepared.costMicros > left) refused.add(index);

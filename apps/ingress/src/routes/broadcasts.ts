@@ -73,7 +73,7 @@ export function broadcastsRoutes(deps: IngressContext) {
       }
     }
     const costMicros = prepared.reduce((sum, each) => sum + each.costMicros, 0);
-    await requireCredits(deps.pool, tenantId, costMicros);
+    await requireCredits(deps.lookups.availableMicros, tenantId, costMicros);
     const requestId = c.get('requestId');
     const records = prepared.map((each) => acceptedRecord(deps, each.accepted, requestId));
     await produceAll(deps, chunks(records, CHUNK_RECORDS), requestId);

@@ -3,7 +3,7 @@ import type { Context } from 'hono';
 import { EVENT_TYPES } from '@herald/contracts';
 import { eventStatus } from '@herald/domain';
 import type { MessageEvent, MessageState } from '@herald/domain';
-import { findMessage, isOptedOut, listMessages, messageTimeline } from '@herald/store';
+import { findMessage, listMessages, messageTimeline } from '@herald/store';
 import {
   acceptedRecord,
   logAccepted,
@@ -60,8 +60,8 @@ export function messagesRoutes(deps: IngressContext) {
       { tenantId, now, prices: deps.prices, ids: idSource(c.get('idSeed')), role: 'message' },
     );
     const [blocked] = await Promise.all([
-      isOptedOut(deps.pool, tenantId, body.channel, body.to),
-      requireCredits(deps.pool, tenantId, prepared.costMicros),
+      deps.lookups.isOptedOut({ tenantId, channel: body.channel, recipient: body.to }),
+      requireCredits(deps.lookups.availableMicros, tenantId, prepared.costMicros),
     ]);
     if (blocked) throw optedOut(body.to);
     await produceAll(
