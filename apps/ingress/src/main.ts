@@ -44,7 +44,9 @@ runService('ingress', async () => {
     log.warn(
       'HERALD_CALLBACK_SIGNING_SECRET is unset: callback secrets derive from a public development value',
     );
-  const pool = createPool(config.DATABASE_URL, 20);
+  const pool = createPool(config.DATABASE_URL, 20, (error) =>
+    log.warn({ err: error }, 'an idle Postgres connection failed; the pool replaces it'),
+  );
   const applied = await migrate(pool);
   if (applied.length > 0) log.info({ migrations: applied }, 'database migrated');
   if (config.NODE_ENV !== 'production' && config.HERALD_DEMO_API_KEY) {

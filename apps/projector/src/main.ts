@@ -21,7 +21,9 @@ runService('projector', async () => {
   // The projector writes only the events of provider callbacks parked before their send was known.
   const service = await bootService('projector', config, eventTypesProducedBy('projector'));
   const { log, metrics, topics } = service;
-  const pool = createPool(config.DATABASE_URL, config.HERALD_PROJECTOR_CONCURRENCY + 2);
+  const pool = createPool(config.DATABASE_URL, config.HERALD_PROJECTOR_CONCURRENCY + 2, (error) =>
+    log.warn({ err: error }, 'an idle Postgres connection failed; the pool replaces it'),
+  );
   const applied = await migrate(pool);
   if (applied.length > 0) log.info({ migrations: applied }, 'database migrated');
 

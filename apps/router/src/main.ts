@@ -15,7 +15,9 @@ runService('router', async () => {
   const config = loadRouterConfig();
   const service = await bootService('router', config, eventTypesProducedBy('router'));
   const { log, metrics, topics, catalog } = service;
-  const pool = createPool(config.DATABASE_URL, config.HERALD_ROUTER_CONCURRENCY + 2);
+  const pool = createPool(config.DATABASE_URL, config.HERALD_ROUTER_CONCURRENCY + 2, (error) =>
+    log.warn({ err: error }, 'an idle Postgres connection failed; the pool replaces it'),
+  );
   await migrate(pool);
   const { decisions } = createRouterMetrics(metrics);
   const providers = watchProviders(config.HERALD_PROVIDERS_FILE, {

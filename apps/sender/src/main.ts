@@ -23,7 +23,9 @@ runService('sender', async () => {
   const config = loadSenderConfig();
   const service = await bootService('sender', config, eventTypesProducedBy('sender'));
   const { log, metrics, topics, catalog } = service;
-  const pool = createPool(config.DATABASE_URL, 4);
+  const pool = createPool(config.DATABASE_URL, 4, (error) =>
+    log.warn({ err: error }, 'an idle Postgres connection failed; the pool replaces it'),
+  );
   // The circuit gauge reads `guards` on scrape, once everything below exists.
   const instruments = createSenderMetrics(metrics, () =>
     source.current().map((provider) => ({ provider: provider.id, state: guards.state(provider.id) })),

@@ -25,7 +25,9 @@ runService('webhooks', async () => {
     log.warn(
       'HERALD_CALLBACK_SIGNING_SECRET is not set: callback_url deliveries are signed with the public development secret',
     );
-  const pool = createPool(config.DATABASE_URL, CONSUMER_CONCURRENCY + 4);
+  const pool = createPool(config.DATABASE_URL, CONSUMER_CONCURRENCY + 4, (error) =>
+    log.warn({ err: error }, 'an idle Postgres connection failed; the pool replaces it'),
+  );
   const applied = await migrate(pool);
   if (applied.length > 0) log.info({ migrations: applied }, 'database migrated');
   const instruments = createWebhooksMetrics(metrics, pool, log);

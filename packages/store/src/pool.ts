@@ -7,15 +7,26 @@ export type PoolClient = pg.PoolClient;
 // well past any realistic event count, but offsets stay strings to match KafkaJS.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => value);
 
-/** A connection pool for one Herald database. */
-export function createPool(databaseUrl: string, max = 10): Pool {
+/**
+ * A connection pool for one Herald database. An idle connection that fails (Postgres restarted, an
+ * administrator terminated it, a dropped database) is removed by the pool and reported to
+ * `onIdleError`; without a listener, pg's 'error' event would crash the process.
+ */
+export function createPool(
+  databaseUrl: string,
+  max = 10,
+  onIdleError: (error: Error) => void = (error) =>
+    process.emitWarning(`idle Postgres connection failed: ${error.message}`, 'HeraldPoolWarning'),
+): Pool {
   // A query waits at most 10 s for a free connection, rather than forever.
-  return new pg.Pool({
+  const pool = new pg.Pool({
     connectionString: databaseUrl,
     max,
     application_name: 'herald',
     connectionTimeoutMillis: 10_000,
   });
+  pool.on('error', onIdleError);
+  return pool;
 }
 
 /** Runs `work` in a transaction; rolls back and rethrows on any error. */
