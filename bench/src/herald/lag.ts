@@ -14,6 +14,11 @@ export interface LagSample {
   backlog: number;
   /** Messages of the tenant in a final status in the read model. */
   finished: number;
+  /**
+   * Messages of every tenant in a final status: the pipeline's output whoever sent them (a sweep
+   * point starts with the previous points' backlog in the same partitions).
+   */
+  finishedAll: number;
 }
 
 /** Statuses a message does not leave; the read model's count of them is what "done" means. */
@@ -74,6 +79,15 @@ export async function finishedCount(bench: BenchStack, tenantId: string): Promis
   return Number(rows[0]?.n ?? 0);
 }
 
+/** How many messages of every tenant the read model has in a final status. */
+export async function finishedCountAll(bench: BenchStack): Promise<number> {
+  const { rows } = await bench.pool.query<{ n: string }>(
+    'SELECT count(*) AS n FROM messages WHERE status = ANY($1)',
+    [FINAL_STATUSES],
+  );
+  return Number(rows[0]?.n ?? 0);
+}
+
 /**
  * Samples every consumer group's lag and the read model's backlog once a second. Router and
  * sender commit in Kafka (transactions); their lag counts a transaction marker or two per
@@ -116,7 +130,7 @@ export class LagSampler {
     const dispatch = [all.dispatchExpress, all.dispatchNormal, ...all.retries];
     const consumed = [all.requested, ...dispatch, all.events];
     const accepted = this.accepted();
-    const [ends, router, normal, express, projector, finished] = await Promise.all([
+    const [ends, router, normal, express, projector, finished, finishedAll] = await Promise.all([
       endOffsets(this.bench.admin, consumed),
       groupOffsets(this.bench.admin, `${this.bench.stack.topicPrefix}herald-router`, [all.requested]),
       groupOffsets(this.bench.admin, `${this.bench.stack.topicPrefix}herald-sender`, [
@@ -128,6 +142,7 @@ export class LagSampler {
       ]),
       projectorOffsets(this.bench),
       finishedCount(this.bench, this.tenantId),
+      finishedCountAll(this.bench),
     ]);
     const sender = new Map([...normal, ...express]);
     this.samples.push({
@@ -137,6 +152,7 @@ export class LagSampler {
       projector: lagFrom(ends, projector, consumed),
       backlog: Math.max(0, accepted - finished),
       finished,
+      finishedAll,
     });
   }
 }

@@ -38,6 +38,8 @@ export interface PipelineRun {
   ledger: LedgerResult;
   /** Messages per second that became final in the read model over the second half of the load. */
   finishedPerSecond: number;
+  /** Messages of every tenant that became final per second over the same window: the pipeline's output. */
+  pipelinePerSecond: number;
   /** Slope of each lag over the second half of the load, per second. */
   growth: { backlog: number; router: number; sender: number; projector: number };
 }
@@ -106,7 +108,7 @@ export async function runPipeline(bench: BenchStack, load: PipelineLoad): Promis
     // The second half of the sending window: past the ramp-up, before the drain.
     const seconds = load.durationMs / 1000;
     const half = lag.filter((s) => s.t >= seconds / 2 && s.t <= seconds);
-    const slopeOf = (key: 'backlog' | 'router' | 'sender' | 'projector' | 'finished') =>
+    const slopeOf = (key: 'backlog' | 'router' | 'sender' | 'projector' | 'finished' | 'finishedAll') =>
       Math.round(slope(half.map((s) => ({ t: s.t, value: s[key] }))));
     return {
       load: result,
@@ -116,6 +118,7 @@ export async function runPipeline(bench: BenchStack, load: PipelineLoad): Promis
       cpu,
       ledger,
       finishedPerSecond: slopeOf('finished'),
+      pipelinePerSecond: slopeOf('finishedAll'),
       growth: {
         backlog: slopeOf('backlog'),
         router: slopeOf('router'),
